@@ -1,0 +1,53 @@
+"""Reads for pages: constant query counts, whatever the number of rows."""
+from django.db.models import Prefetch
+
+from cases.models import OPEN_STATUSES, CaseEvent, Deadline, Party, Role
+from cases.permissions import visible_cases
+
+PAGE_SIZE = 25
+
+
+def case_list(user, *, status="", tier="", q="", open_only=False):
+    """The cases ``user`` may see, newest first, with filters from the list page."""
+    qs = visible_cases(user).select_related("organization", "industry")
+    if status:
+        qs = qs.filter(status=status)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if q:
+        qs = qs.filter(number__icontains=q.strip()) | qs.filter(title__icontains=q.strip())
+    return qs.order_by("-submitted_at", "-id")
+
+
+def case_detail(case, user):
+    """Everything the case page shows, in a fixed number of queries."""
+    staff = user.is_superuser or bool(user.roles - {Role.COMPLAINANT, Role.RESPONDENT})
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
+    if not staff:
+        events = events.filter(public=True)
+    return {
+        "parties": list(Party.objects.filter(case=case).select_related("represents").order_by("role", "id")),
+        "ip_rights": list(case.ip_rights.all()),
+        "evidence": list(case.evidence.select_related("party").order_by("uploaded_at", "id")),
+        "events": list(events),
+        "deadlines": list(
+            Deadline.objects.filter(case=case).exclude(state=Deadline.State.CANCELLED).order_by("due_date")
+        ),
+        "numbers": list(case.numbers.select_related("organization").order_by("created_at")),
+        "is_staff_view": staff,
+    }
+
+
+def open_deadlines_for(user, limit=10):
+    """Running deadlines on cases the user can see, for the roles the user holds, soonest first."""
+    qs = Deadline.objects.filter(
+        state=Deadline.State.RUNNING, case__in=visible_cases(user),
+    ).select_related("case")
+    if not (user.is_superuser or user.has_role(Role.SYSADMIN, Role.SUPERVISOR)):
+        qs = qs.filter(responsible_role__in=[r.value for r in user.roles])
+    return list(qs.order_by("due_date", "id")[:limit])
+
+
+__all__ = ["case_list", "case_detail", "open_deadlines_for", "PAGE_SIZE", "Prefetch"]

@@ -1,0 +1,93 @@
+"""Thin views: check access, call a selector or service, render."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases import selectors, services
+from cases.forms import EvidenceUploadForm
+from cases.models import STAFF_ROLES, CaseStatus, Role, Tier
+from cases.permissions import access_case, access_evidence
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+@login_required
+def home(request):
+    """Each role's landing page: what to do next, and where."""
+    user = request.user
+    roles = user.roles
+    return render(request, "cases/home.html", {
+        "roles": sorted(roles, key=lambda r: list(Role).index(r)),
+        "is_party": not (roles & STAFF_ROLES) and not user.is_superuser,
+        "deadlines": selectors.open_deadlines_for(user),
+        "recent_cases": list(selectors.case_list(user)[:5]),
+        "open_count": selectors.case_list(user, open_only=True).count(),
+    })
+
+
+@never_cache
+@login_required
+def case_list(request):
+    filters = {
+        "status": request.GET.get("status", "") if request.GET.get("status", "") in CaseStatus.values else "",
+        "tier": request.GET.get("tier", "") if request.GET.get("tier", "") in Tier.values else "",
+        "q": request.GET.get("q", "")[:50],
+    }
+    page = Paginator(selectors.case_list(request.user, **filters), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/case_list.html", {
+        "page": page, "filters": filters, "statuses": CaseStatus.choices, "tiers": Tier.choices,
+    })
+
+
+@never_cache
+@login_required
+def case_detail(request, case_id):
+    case = access_case(request.user, case_id)
+    context = {"case": case, "upload_form": EvidenceUploadForm(), **selectors.case_detail(case, request.user)}
+    return render(request, "cases/case_detail.html", context)
+
+
+@require_POST
+@login_required
+def evidence_upload(request, case_id):
+    case = access_case(request.user, case_id)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        party = next((p for p in case.parties.all() if p.user_id == request.user.pk), None)
+        try:
+            services.evidence_add(
+                actor=request.user, case=case, uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"], party=party, ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("证据已上传。"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@never_cache
+@login_required
+def evidence_download(request, evidence_id):
+    evidence = access_evidence(request.user, evidence_id)
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

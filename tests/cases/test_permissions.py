@@ -1,0 +1,102 @@
+"""A complainant cannot read, download or even detect another person's case or evidence."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.models import Organization, Role
+from cases.permissions import access_case, can_see_identifiers, visible_cases
+from cases.services import evidence_add
+from tests.factories import OrganizationFactory, complainant, make_case, staff
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@pytest.fixture
+def two_cases(roles):
+    alice, bob = complainant(full_name="甲"), complainant(full_name="乙")
+    org = OrganizationFactory()
+    mine, theirs = make_case(organization=org, applicant_user=alice), make_case(organization=org, applicant_user=bob)
+    evidence = evidence_add(actor=bob, case=theirs, uploaded_file=SimpleUploadedFile("x.pdf", PDF))
+    return alice, bob, mine, theirs, evidence
+
+
+@pytest.mark.django_db
+def test_other_complainants_case_is_indistinguishable_from_a_missing_one(client, two_cases):
+    alice, _bob, mine, theirs, evidence = two_cases
+    client.force_login(alice)
+    assert client.get(reverse("cases:detail", args=[mine.pk])).status_code == 200
+    other = client.get(reverse("cases:detail", args=[theirs.pk]))
+    missing = client.get(reverse("cases:detail", args=[999999]))
+    assert other.status_code == missing.status_code == 404
+    assert other.content == missing.content
+    assert theirs.number.encode() not in other.content
+
+
+@pytest.mark.django_db
+def test_other_complainants_evidence_cannot_be_downloaded_or_uploaded_to(client, two_cases):
+    alice, bob, _mine, theirs, evidence = two_cases
+    client.force_login(alice)
+    url = reverse("cases:evidence_download", args=[evidence.pk])
+    assert client.get(url).status_code == 404
+    upload = client.post(reverse("cases:evidence_upload", args=[theirs.pk]),
+                         {"file": SimpleUploadedFile("y.pdf", PDF)})
+    assert upload.status_code == 404
+    assert theirs.evidence.count() == 1
+    client.force_login(bob)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.django_db
+def test_case_list_shows_only_own_cases(client, two_cases):
+    alice, _bob, mine, theirs, _e = two_cases
+    client.force_login(alice)
+    body = client.get(reverse("cases:list")).content.decode()
+    assert mine.number in body and theirs.number not in body
+    assert list(visible_cases(alice)) == [mine]
+
+
+@pytest.mark.django_db
+def test_organisation_scoping(roles):
+    bishan_centre = OrganizationFactory(name="璧山中心")
+    other_centre = OrganizationFactory(name="长寿中心")
+    case = make_case(organization=bishan_centre)
+    insider = staff(Role.INTAKE_CLERK, bishan_centre)
+    outsider = staff(Role.INTAKE_CLERK, other_centre)
+    assert access_case(insider, case.pk) == case
+    assert list(visible_cases(outsider)) == []
+
+
+@pytest.mark.django_db
+def test_supervisor_sees_district_and_masking_follows_role(roles):
+    case = make_case()
+    supervision = OrganizationFactory(name="监督办", kind=Organization.Kind.SUPERVISION,
+                                      district=case.district)
+    supervisor = staff(Role.SUPERVISOR, supervision)
+    clerk = staff(Role.INTAKE_CLERK, case.organization)
+    assert access_case(supervisor, case.pk) == case
+    party = case.parties.first()
+    assert not can_see_identifiers(supervisor, party)
+    assert can_see_identifiers(clerk, party)
+
+
+@pytest.mark.django_db
+def test_role_check_comes_first(roles):
+    from django.core.exceptions import PermissionDenied
+
+    case = make_case()
+    user = complainant()
+    with pytest.raises(PermissionDenied):
+        access_case(user, case.pk, roles=[Role.INTAKE_CLERK])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["abc", "1;DROP", "", None, "99999999999999999999"])
+def test_garbage_ids_are_404_not_500(bad, roles):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        access_case(complainant(), bad)

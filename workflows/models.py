@@ -1,0 +1,1 @@
+"""The chain: viewflow flows, the router between tiers, queues and timers (later issues)."""

@@ -163,16 +163,16 @@ def district_name(context):
     return district.name if district is not None else getattr(settings, "IPDR_DEFAULT_DISTRICT", "")
 
 
-DEFAULT_EVIDENCE_ACCEPT = (
-    ".pdf,.ofd,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx,.txt,.zip,.mp3,.mp4,"
-    "application/pdf,image/jpeg,image/png"
-)
+@register.simple_tag
+def evidence_accept():
+    """The ``accept`` attribute of the evidence file input: the extensions ``cases.uploads`` allows."""
+    from cases.uploads import EXTENSIONS
+
+    return ",".join(f".{ext}" for ext in EXTENSIONS)
 
 
 @register.simple_tag
-def evidence_accept():
-    """The ``accept`` attribute of the evidence file input (settings.EVIDENCE_ACCEPT overrides)."""
-    value = getattr(settings, "EVIDENCE_ACCEPT", None)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ",".join(value)
-    return value or DEFAULT_EVIDENCE_ACCEPT
+def evidence_max_mb():
+    """The evidence size limit in MB, as a whole number when it is one."""
+    mb = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024) / (1024 * 1024)
+    return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"

@@ -197,3 +197,47 @@ def test_english_switch_sets_the_page_language(client):
     assert response.status_code == 302
     html = _html(client.get(reverse("login")))
     assert '<html lang="en">' in html
+
+
+def test_home_marks_overdue_and_provisional_deadlines(client, roles):
+    import datetime
+
+    from cases.models import Deadline
+
+    org = OrganizationFactory()
+    clerk = staff(Role.INTAKE_CLERK, org)
+    case = make_case(organization=org, applicant_user=complainant())
+    Deadline.objects.filter(case=case).update(provisional=True, due_date=datetime.date(2020, 1, 6))
+    client.force_login(clerk)
+    html = _html(client.get(reverse("home")))
+    assert "已逾期" in html
+    assert 'class="provisional" title="所涉年份的节假日安排尚未公布' in html
+    assert "暂定" in html
+    html = _html(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "已逾期" in html and "暂定" in html
+
+
+def test_event_label_filter():
+    from types import SimpleNamespace
+
+    from cases.templatetags.case_tags import event_label
+
+    def ev(kind, before=None, after=None):
+        return SimpleNamespace(kind=kind, before=before, after=after)
+
+    assert event_label(ev("case_submitted")) == "提交申请"
+    assert event_label(ev("status_changed", {"status": "submitted"}, {"status": "mediating"})) == (
+        "状态变更：待受理 → 调解中"
+    )
+    assert event_label(ev("status_changed", None, {"status": "bogus"})) == "状态变更为：bogus"
+    assert event_label(ev("status_changed")) == "状态变更"
+    assert event_label(ev("organization_changed")) == "移交机构"
+    assert event_label(ev("something_new")) == "something_new"
+
+
+def test_party_sees_other_partys_phone_masked(client, roles):
+    user = complainant()
+    case = make_case(applicant_user=user)
+    client.force_login(user)
+    html = _html(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "023-******67" in html and "023-41234567" not in html

@@ -7,7 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Evidence, Role
+from cases.models import (
+    TERMINAL_STATUSES,
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Evidence,
+    Role,
+)
 
 # Roles that need full ID and phone numbers to do their work (serving documents,
 # identifying parties at hearings). Everyone else sees them masked.
@@ -95,3 +102,12 @@ def can_see_identifiers(user, party=None) -> bool:
     if _is_admin(user) or user.has_role(*FULL_IDENTIFIER_ROLES):
         return True
     return party is not None and party.user_id is not None and party.user_id == user.pk
+
+
+def can_add_evidence(user, case) -> bool:
+    """A party (or its agent) of the case, or staff who may work on it."""
+    if case.status in TERMINAL_STATUSES:
+        return False
+    if case.parties.filter(user_id=user.pk).exists():
+        return True
+    return visible_cases(user, "change_case").filter(pk=case.pk).exists()

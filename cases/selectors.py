@@ -1,10 +1,16 @@
 """Reads for pages: constant query counts, whatever the number of rows."""
-from django.db.models import Prefetch
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, Value, When
 
 from cases.models import OPEN_STATUSES, CaseEvent, Deadline, Party, Role
-from cases.permissions import visible_cases
+from cases.permissions import can_add_evidence, visible_cases
 
 PAGE_SIZE = 25
+# Applicants first, then respondents, third parties, agents: the order of every official document.
+_PARTY_ORDER = CaseWhen(
+    *[When(role=role, then=Value(i)) for i, role in enumerate(Party.PartyRole.values)],
+    default=Value(99), output_field=IntegerField(),
+)
 
 
 def case_list(user, *, status="", tier="", q="", open_only=False):
@@ -28,7 +34,10 @@ def case_detail(case, user):
     if not staff:
         events = events.filter(public=True)
     return {
-        "parties": list(Party.objects.filter(case=case).select_related("represents").order_by("role", "id")),
+        "parties": list(
+            Party.objects.filter(case=case).select_related("represents")
+            .annotate(role_order=_PARTY_ORDER).order_by("role_order", "id")
+        ),
         "ip_rights": list(case.ip_rights.all()),
         "evidence": list(case.evidence.select_related("party").order_by("uploaded_at", "id")),
         "events": list(events),
@@ -37,6 +46,7 @@ def case_detail(case, user):
         ),
         "numbers": list(case.numbers.select_related("organization").order_by("created_at")),
         "is_staff_view": staff,
+        "can_upload": can_add_evidence(user, case),
     }
 
 
@@ -49,5 +59,3 @@ def open_deadlines_for(user, limit=10):
         qs = qs.filter(responsible_role__in=[r.value for r in user.roles])
     return list(qs.order_by("due_date", "id")[:limit])
 
-
-__all__ = ["case_list", "case_detail", "open_deadlines_for", "PAGE_SIZE", "Prefetch"]

@@ -1,7 +1,7 @@
 """Thin views: check access, call a selector or service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 from cases import selectors, services
 from cases.forms import EvidenceUploadForm
 from cases.models import STAFF_ROLES, CaseStatus, Role, Tier
-from cases.permissions import access_case, access_evidence
+from cases.permissions import access_case, access_evidence, can_add_evidence
 
 
 def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
+@never_cache
 @login_required
 def home(request):
     """Each role's landing page: what to do next, and where."""
@@ -60,25 +61,29 @@ def case_detail(request, case_id):
 @require_POST
 @login_required
 def evidence_upload(request, case_id):
+    """Upload evidence; a refused file re-renders the page with the reason beside the field (400)."""
     case = access_case(request.user, case_id)
+    if not can_add_evidence(request.user, case):
+        raise PermissionDenied
     form = EvidenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        party = next((p for p in case.parties.all() if p.user_id == request.user.pk), None)
+        party = case.parties.filter(user_id=request.user.pk).first()
         try:
             services.evidence_add(
                 actor=request.user, case=case, uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"], party=party, ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            if hasattr(exc, "error_dict"):  # description / party problems, keyed by field
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("file", exc)
         else:
             messages.success(request, _("证据已上传。"))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:detail", case_id=case.pk)
+    context = {"case": case, "upload_form": form, **selectors.case_detail(case, request.user)}
+    return render(request, "cases/case_detail.html", context, status=400)
 
 
 @never_cache

@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from cases import views as case_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url=static("images/favicon.svg"), permanent=True)),
     path("accounts/", include("cases.urls_auth")),
     path("cases/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -169,6 +169,15 @@ def case_create(
     return case
 
 
+def _cancel_open_deadlines(case, actor):
+    """A closed case has no clock running: its open deadlines are cancelled."""
+    from cases.models import Deadline
+    from cases.services.deadlines import deadline_cancel
+
+    for deadline in Deadline.objects.filter(case=case, state__in=[Deadline.State.RUNNING, Deadline.State.STOPPED]):
+        deadline_cancel(deadline=deadline, actor=actor)
+
+
 @transaction.atomic
 def case_change_status(*, case, actor, to, reason="", public=True, ip_address=None) -> Case:
     """Move ``case`` to business status ``to`` if the status graph allows it.
@@ -191,6 +200,7 @@ def case_change_status(*, case, actor, to, reason="", public=True, ip_address=No
     if to in TERMINAL_STATUSES:
         locked.closed_at = timezone.now()
         fields.append("closed_at")
+        _cancel_open_deadlines(locked, actor)
     elif locked.closed_at is not None:
         locked.closed_at = None
         fields.append("closed_at")
@@ -222,6 +232,7 @@ def case_move_to_organization(*, case, organization, actor, reason="") -> Case:
     case_grant_organization(case=case, organization=organization, actor=actor)
     event_record(
         case=case, actor=actor, kind="organization_changed", message=reason, public=True,
-        before={"organization": previous.pk}, after={"organization": organization.pk},
+        before={"organization": previous.pk, "name": previous.name},
+        after={"organization": organization.pk, "name": organization.name},
     )
     return case

@@ -100,3 +100,40 @@ def test_garbage_ids_are_404_not_500(bad, roles):
 
     with pytest.raises(Http404):
         access_case(complainant(), bad)
+
+
+@pytest.mark.django_db
+def test_a_supervisor_may_read_but_not_add_evidence(client, roles):
+    case = make_case()
+    supervision = OrganizationFactory(name="监督办", kind=Organization.Kind.SUPERVISION, district=case.district)
+    supervisor = staff(Role.SUPERVISOR, supervision)
+    client.force_login(supervisor)
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200 and b"upload-form" not in page.content
+    response = client.post(reverse("cases:evidence_upload", args=[case.pk]),
+                           {"file": SimpleUploadedFile("y.pdf", PDF)})
+    assert response.status_code == 403
+    assert case.evidence.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_is_explained_beside_the_field(client, roles):
+    user = complainant()
+    case = make_case(applicant_user=user)
+    client.force_login(user)
+    response = client.post(reverse("cases:evidence_upload", args=[case.pk]),
+                           {"file": SimpleUploadedFile("合同.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 64)})
+    assert response.status_code == 400
+    assert "可执行程序" in response.content.decode()
+    assert case.evidence.count() == 0
+
+
+@pytest.mark.django_db
+def test_closing_a_case_stops_its_clocks(roles):
+    from cases.models import CaseStatus, Deadline
+    from cases.services import case_change_status
+
+    case = make_case()
+    assert case.deadlines.filter(state=Deadline.State.RUNNING).count() == 1
+    case_change_status(case=case, actor=None, to=CaseStatus.WITHDRAWN)
+    assert case.deadlines.filter(state=Deadline.State.RUNNING).count() == 0

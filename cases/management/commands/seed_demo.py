@@ -27,7 +27,7 @@ from cases.models import (
     Tier,
     User,
 )
-from cases.services.deadlines import deadline_complete
+from cases.services.deadlines import deadline_complete, deadlines_stop_all
 from cases.services.organizations import organization_create, user_join_organization
 
 DEMO_PASSWORD = "Demo@2026ipdr"
@@ -241,7 +241,7 @@ class Command(BaseCommand):
         closed = bool(path) and path[-1] in (CaseStatus.REFUSED, CaseStatus.LAPSED, CaseStatus.WITHDRAWN,
                                              CaseStatus.MEDIATED, CaseStatus.MEDIATION_TERMINATED,
                                              CaseStatus.ADJUDICATED, CaseStatus.COURT_CLOSED)
-        age = rng.randint(40, 520) if closed else rng.randint(0, 25 + 15 * len(path))
+        age = rng.randint(40, 520) if closed else rng.randint(0, 3 + 12 * len(path))
         amount = Decimal(rng.choice([5, 10, 20, 30, 50, 80, 100, 150, 300])) * 10000
         case = services.case_create(
             actor=users[Role.COMPLAINANT] if mine else users[Role.INTAKE_CLERK],
@@ -279,6 +279,8 @@ class Command(BaseCommand):
             for deadline in case.deadlines.filter(state=Deadline.State.RUNNING):
                 deadline_complete(deadline=deadline, actor=actor)
         services.case_change_status(case=case, actor=actor, to=status, reason="演示数据")
+        if status == CaseStatus.SUPPLEMENT_REQUESTED:
+            deadlines_stop_all(case=case, actor=actor)
         org = orgs.get(TIER_ORG.get(tier, ""))
         if org is not None and case.organization_id != org.pk:
             services.case_move_to_organization(case=case, organization=org, actor=actor)

@@ -576,3 +576,47 @@ class Deadline(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.state == self.State.RUNNING and self.due_date < timezone.localdate()
+
+
+class Notification(models.Model):
+    """A notice to one person on one channel (in-app, SMS, e-mail), sent by a Celery task.
+
+    The row is the outbox: it is written in the transaction of the change that caused
+    it, so a notice is never lost when the broker is down, and ``idempotency_key``
+    keeps a retried task or a repeated reminder from sending it twice.
+    """
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("站内消息")
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    address = models.CharField(_("接收地址"), max_length=254, blank=True, help_text="Phone or e-mail address.")
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "channel", "read_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.subject

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,7 +11,11 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors, services
 from cases.forms import EvidenceUploadForm
-from cases.models import STAFF_ROLES, CaseStatus, Role, Tier
+from cases.intake.drafts import draft_latest, unread_notice_count
+from cases.intake.forms import SupplementAnswerForm
+from cases.intake.models import IntakeDecision, SupplementItem
+from cases.intake.services import intake_answer_supplement
+from cases.models import STAFF_ROLES, CaseStatus, Party, Role, Tier
 from cases.permissions import access_case, access_evidence, can_add_evidence
 
 
@@ -25,12 +29,15 @@ def home(request):
     """Each role's landing page: what to do next, and where."""
     user = request.user
     roles = user.roles
+    is_party = not (roles & STAFF_ROLES) and not user.is_superuser
     return render(request, "cases/home.html", {
         "roles": sorted(roles, key=lambda r: list(Role).index(r)),
-        "is_party": not (roles & STAFF_ROLES) and not user.is_superuser,
+        "is_party": is_party,
         "deadlines": selectors.open_deadlines_for(user),
         "recent_cases": list(selectors.case_list(user)[:5]),
         "open_count": selectors.case_list(user, open_only=True).count(),
+        "open_draft": draft_latest(user) if is_party else None,
+        "unread_notices": unread_notice_count(user),
     })
 
 
@@ -54,8 +61,36 @@ def case_list(request):
 @login_required
 def case_detail(request, case_id):
     case = access_case(request.user, case_id)
-    context = {"case": case, "upload_form": EvidenceUploadForm(), **selectors.case_detail(case, request.user)}
+    context = {
+        "case": case, "upload_form": EvidenceUploadForm(), **selectors.case_detail(case, request.user),
+        **_supplement_context(case, request.user),
+    }
     return render(request, "cases/case_detail.html", context)
+
+
+def _applicant_side(case, user) -> bool:
+    """The user is an applicant (or an applicant's agent) of the case."""
+    return case.parties.filter(
+        user_id=user.pk, role__in=[Party.PartyRole.APPLICANT, Party.PartyRole.AGENT],
+    ).exists()
+
+
+def _supplement_context(case, user, answer_form=None) -> dict:
+    """The "需要您补正" panel: the open supplement request, for the applicant side only."""
+    if case.status != CaseStatus.SUPPLEMENT_REQUESTED or not _applicant_side(case, user):
+        return {}
+    decision = (
+        case.intake_decisions.filter(kind=IntakeDecision.Kind.SUPPLEMENT, answered_at=None)
+        .order_by("decided_at", "id").last()
+    )
+    if decision is None:
+        return {}
+    labels = dict(SupplementItem.choices)
+    return {
+        "supplement_request": decision,
+        "supplement_items": [labels.get(i, i) for i in decision.missing_items],
+        "supplement_form": answer_form or SupplementAnswerForm(),
+    }
 
 
 @require_POST
@@ -82,7 +117,33 @@ def evidence_upload(request, case_id):
         else:
             messages.success(request, _("证据已上传。"))
             return redirect("cases:detail", case_id=case.pk)
-    context = {"case": case, "upload_form": form, **selectors.case_detail(case, request.user)}
+    context = {
+        "case": case, "upload_form": form, **selectors.case_detail(case, request.user),
+        **_supplement_context(case, request.user),
+    }
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def supplement_answer(request, case_id):
+    """提交补正: the applicant answers the open supplement request; the triage clock restarts."""
+    case = access_case(request.user, case_id)
+    if not _applicant_side(case, request.user):
+        raise Http404
+    form = SupplementAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            intake_answer_supplement(actor=request.user, case=case, answer_text=form.cleaned_data["answer_text"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("cases:detail", case_id=case.pk)
+        messages.success(request, _("补正已提交，受理员将继续审查您的申请。"))
+        return redirect("cases:detail", case_id=case.pk)
+    context = {
+        "case": case, "upload_form": EvidenceUploadForm(), **selectors.case_detail(case, request.user),
+        **_supplement_context(case, request.user, answer_form=form),
+    }
     return render(request, "cases/case_detail.html", context, status=400)
 
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "cases",
+    "cases.documents",
+    "cases.intake",
     "mediation",
     "workflows",
 ]
@@ -154,6 +156,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "intake-lapse-overdue-supplements": {
+        "task": "cases.intake.tasks.lapse_overdue_supplements",
+        "schedule": 3600.0,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -163,6 +171,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "DEFAULT_VERSION": "v1",
+    "ALLOWED_VERSIONS": ["v1"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "知识产权纠纷多元化解平台 API",
@@ -173,6 +183,9 @@ SPECTACULAR_SETTINGS = {
 # Notifications (SMS and e-mail) go through a pluggable backend; console in development.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@ipdr.example.cn")
+SMS_BACKEND = env.str("SMS_BACKEND", default="cases.notifications.ConsoleSMSBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="璧山知识产权")
 
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
 SESSION_SAVE_EVERY_REQUEST = True
@@ -199,3 +212,4 @@ LOGGING = {
 
 # The district this deployment starts with (demo data, case-number prefixes).
 IPDR_DEFAULT_DISTRICT = env.str("IPDR_DEFAULT_DISTRICT", default="璧山区")
+IPDR_PUBLIC_BASE_URL = env.str("IPDR_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

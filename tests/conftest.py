@@ -9,6 +9,16 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """SMS goes to an in-memory outbox in tests (the gateway is the outside world)."""
+    from cases.notifications import LocMemSMSBackend
+
+    settings.SMS_BACKEND = "cases.notifications.LocMemSMSBackend"
+    LocMemSMSBackend.outbox.clear()
+    return LocMemSMSBackend.outbox
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path, monkeypatch):
     """Evidence and documents go to a per-test folder, never the developer's var/.
 
@@ -17,6 +27,7 @@ def _private_storage(settings, tmp_path, monkeypatch):
     """
     from django.core.files.storage import storages
 
+    from cases.documents.models import Document
     from cases.models import Evidence
 
     settings.STORAGES = {**settings.STORAGES, "private": {
@@ -25,8 +36,27 @@ def _private_storage(settings, tmp_path, monkeypatch):
     }}
     storages._storages = {}
     monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storages["private"])
+    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
     yield
     storages._storages = {}
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process unless a test asks for the real worker (the ``real_broker`` fixture)."""
+    from config.celery import app
+
+    eager = "real_broker" not in request.fixturenames
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def real_broker():
+    """Marks a test whose tasks go through the broker to a real worker."""
+    return True
 
 
 @pytest.fixture

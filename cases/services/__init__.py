@@ -8,7 +8,9 @@ from cases.services.cases import (  # noqa: F401
     CaseTransitionError,
     case_change_status,
     case_create,
+    case_enter_tier,
     case_move_to_organization,
+    organization_for,
 )
 from cases.services.events import event_record  # noqa: F401
 from cases.services.numbering import case_assign_number  # noqa: F401

@@ -236,3 +236,26 @@ def case_move_to_organization(*, case, organization, actor, reason="") -> Case:
         after={"organization": organization.pk, "name": organization.name},
     )
     return case
+
+
+@transaction.atomic
+def case_enter_tier(*, case, actor, organization, status, number=True, reason="") -> Case:
+    """Hand ``case`` to the next tier's ``organization`` in ``status`` (called by the chain router)."""
+    case_change_status(case=case, actor=actor, to=status, reason=reason)
+    case_move_to_organization(case=case, organization=organization, actor=actor, reason=reason)
+    if number:
+        case_assign_number(case=case, organization=organization, tier=STATUS_TIER[CaseStatus(status)], actor=actor)
+    return case
+
+
+def organization_for(case, kind):
+    """The organisation of ``kind`` in the case's district (the next tier's institution)."""
+    from cases.models import Organization
+
+    org = Organization.objects.filter(kind=kind, district_id=case.district_id).order_by("pk").first()
+    if org is None:
+        raise ValidationError(
+            _("本区尚未设置“%(kind)s”，无法转入该程序。"), code="no_organization",
+            params={"kind": Organization.Kind(kind).label},
+        )
+    return org

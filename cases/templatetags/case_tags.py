@@ -60,6 +60,14 @@ EVENT_LABELS = {
     "access_granted": gettext_lazy("授权"),
     "access_revoked": gettext_lazy("撤销授权"),
     "organization_changed": gettext_lazy("移交机构"),
+    "intake_accepted": gettext_lazy("决定受理"),
+    "supplement_answered": gettext_lazy("已补正材料"),
+    "mediation_consent_answered": gettext_lazy("答复调解意愿"),
+    "respondent_answer": gettext_lazy("提交答辩意见"),
+    "document_issued": gettext_lazy("制发文书"),
+    "document_served": gettext_lazy("送达文书"),
+    "service_confirmed": gettext_lazy("签收文书"),
+    "api_idempotency": gettext_lazy("接口请求记录"),
 }
 
 

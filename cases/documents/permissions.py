@@ -1,0 +1,65 @@
+"""Who may fetch which document: whoever may see its case; non-public ones only its organisations' staff."""
+from django.http import Http404
+
+from cases.documents.models import Document
+from cases.models import STAFF_ROLES, CaseGroupObjectPermission, CaseUserObjectPermission, Role
+from cases.permissions import visible_cases
+
+
+def _is_admin(user) -> bool:
+    return user.is_superuser or user.has_role(Role.SYSADMIN)
+
+
+def is_case_staff(user, case) -> bool:
+    """Staff working on ``case``, and not a party to it (admins always).
+
+    Staff means a staff role plus rights on the case through the user's organisation
+    (the organisations that handled it) or granted to the user in person (an assigned
+    mediator, a panel member). Supervisors see cases by district, not by these rights,
+    so they see public documents only.
+    """
+    if _is_admin(user):
+        return True
+    if not (user.roles & STAFF_ROLES):
+        return False
+    if case.parties.filter(user_id=user.pk).exists():
+        return False
+    if user.organization_id is not None and CaseGroupObjectPermission.objects.filter(
+        content_object=case, group_id=user.organization.members_group_id,
+    ).exists():
+        return True
+    return CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).exists()
+
+
+def document_for_user(user, document_id) -> Document:
+    """The document if ``user`` may see it; else 404, exactly like a document that does not exist.
+
+    A case document needs its case to be visible to the user; a non-public one also
+    needs the user to be staff working on the case (``is_case_staff``): parties see
+    public documents only. A document without a case (statistics report) is for the staff of
+    its issuing organisation, the supervisors of its district, and admins.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404
+    try:
+        document_id = int(document_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    document = Document.objects.select_related("case", "organization").filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    if document.case_id is None:
+        if _is_admin(user):
+            return document
+        if user.organization_id is not None and user.roles & STAFF_ROLES:
+            if user.organization_id == document.organization_id:
+                return document
+            district = user.organization.district_id
+            if user.has_role(Role.SUPERVISOR) and district in (None, document.organization.district_id):
+                return document
+        raise Http404
+    if not visible_cases(user).filter(pk=document.case_id).exists():
+        raise Http404
+    if not document.public and not is_case_staff(user, document.case):
+        raise Http404
+    return document

@@ -1,0 +1,120 @@
+"""Notices to parties and staff: in-app, SMS and e-mail, through pluggable backends.
+
+``notify`` writes ``Notification`` rows (the outbox) inside the caller's transaction and
+enqueues delivery after commit. SMS goes through ``settings.SMS_BACKEND``: the console
+and file backends serve development; a real gateway implements ``SMSBackend.send``.
+E-mail uses Django's EMAIL_BACKEND.
+"""
+import json
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from cases.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+class SMSBackend:
+    """What an SMS gateway adapter implements."""
+
+    def send(self, phone: str, text: str) -> str:
+        """Send ``text`` to ``phone``; return the gateway's message id; raise on failure."""
+        raise NotImplementedError
+
+
+class ConsoleSMSBackend(SMSBackend):
+    def send(self, phone, text):
+        print(f"[SMS to {phone}] {text}")  # noqa: T201 - the console backend's whole job
+        return f"console-{timezone.now().timestamp()}"
+
+
+class FileSMSBackend(SMSBackend):
+    """Appends one JSON line per message to ``SMS_FILE_PATH`` (development, demos, tests)."""
+
+    def send(self, phone, text):
+        path = Path(settings.SMS_FILE_PATH)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"phone": phone, "text": text, "at": timezone.now().isoformat()},
+                                ensure_ascii=False) + "\n")
+        return f"file-{path.stat().st_size}"
+
+
+class LocMemSMSBackend(SMSBackend):
+    """Keeps messages in ``LocMemSMSBackend.outbox`` (tests)."""
+
+    outbox: list = []
+
+    def send(self, phone, text):
+        self.outbox.append({"phone": phone, "text": text})
+        return f"locmem-{len(self.outbox)}"
+
+
+def sms_backend() -> SMSBackend:
+    return import_string(settings.SMS_BACKEND)()
+
+
+def notify(*, key, subject, body, case=None, user=None, phone="", email="", link="", channels=None):
+    """Queue one notice per channel that has an address. ``key`` makes it idempotent.
+
+    Returns the Notification rows (existing ones when ``key`` was used before).
+    """
+    channels = channels or (Notification.Channel.IN_APP, Notification.Channel.SMS, Notification.Channel.EMAIL)
+    phone = phone or (getattr(user, "phone", "") or "")
+    email = email or (getattr(user, "email", "") or "")
+    addresses = {
+        Notification.Channel.IN_APP: "" if user is None else str(user.pk),
+        Notification.Channel.SMS: phone,
+        Notification.Channel.EMAIL: email,
+    }
+    rows = []
+    for channel in channels:
+        if not addresses[channel]:
+            continue
+        row, created = Notification.objects.get_or_create(
+            idempotency_key=f"{key}:{channel}",
+            defaults={
+                "user": user, "case": case, "channel": channel, "address": addresses[channel],
+                "subject": str(subject)[:200], "body": str(body), "link": link,
+                "state": Notification.State.SENT if channel == Notification.Channel.IN_APP
+                else Notification.State.PENDING,
+                "sent_at": timezone.now() if channel == Notification.Channel.IN_APP else None,
+            },
+        )
+        rows.append(row)
+        if created and row.state == Notification.State.PENDING:
+            from cases.tasks import deliver_notification
+
+            transaction.on_commit(lambda pk=row.pk: deliver_notification.delay(pk))
+    return rows
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one pending notice. Safe to call twice: only a PENDING row is sent, once."""
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if row is None or row.state != Notification.State.PENDING:
+            return False
+        row.attempts += 1
+        link = f"{settings.IPDR_PUBLIC_BASE_URL}{row.link}" if row.link.startswith("/") else row.link
+        text = f"{row.body} {link}".strip()
+        if row.channel == Notification.Channel.SMS:
+            sms_backend().send(row.address, f"【{settings.SMS_SIGNATURE}】{text}")
+        elif row.channel == Notification.Channel.EMAIL:
+            send_mail(row.subject, text, settings.DEFAULT_FROM_EMAIL, [row.address])
+        row.state = Notification.State.SENT
+        row.sent_at = timezone.now()
+        row.save(update_fields=["state", "sent_at", "attempts"])
+    return True
+
+
+def mark_failed(notification_id: int):
+    Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).update(
+        state=Notification.State.FAILED
+    )

@@ -385,9 +385,11 @@ class Party(models.Model):
             errors["credit_code"] = _("自然人不填写统一社会信用代码。")
         if self.kind == self.Kind.ORGANIZATION and self.id_number:
             errors["id_number"] = _("单位当事人请填写统一社会信用代码，而非身份证号码。")
-        if self.role == self.PartyRole.AGENT and not self.represents_id:
+        # ``represents`` may be an unsaved party of the same new case (set before saving).
+        has_principal = self.represents_id is not None or Party.represents.is_cached(self)
+        if self.role == self.PartyRole.AGENT and not has_principal:
             errors["represents"] = _("请选择代理人所代理的当事人。")
-        if self.role != self.PartyRole.AGENT and self.represents_id:
+        if self.role != self.PartyRole.AGENT and has_principal:
             errors["represents"] = _("只有代理人才有被代理人。")
         if errors:
             raise ValidationError(errors)

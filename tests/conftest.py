@@ -28,6 +28,7 @@ def _private_storage(settings, tmp_path, monkeypatch):
     from django.core.files.storage import storages
 
     from cases.documents.models import Document
+    from cases.intake.models import DraftAttachment
     from cases.models import Evidence
 
     settings.STORAGES = {**settings.STORAGES, "private": {
@@ -37,6 +38,7 @@ def _private_storage(settings, tmp_path, monkeypatch):
     storages._storages = {}
     monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storages["private"])
     monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
+    monkeypatch.setattr(DraftAttachment._meta.get_field("file"), "storage", storages["private"])
     yield
     storages._storages = {}
 

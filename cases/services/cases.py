@@ -116,17 +116,23 @@ def case_create(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     party_objs = []
-    for i, data in enumerate(parties):
+    principals = []
+    for data in parties:
         data = _normalized_party(data)
-        represents = data.pop("represents", None)
-        party = Party(case=case, **data)
+        principals.append(data.pop("represents", None))
+        party_objs.append(Party(case=case, **data))
+    for i, (party, represents) in enumerate(zip(party_objs, principals, strict=True)):
+        if party.role == Party.PartyRole.AGENT:
+            valid = isinstance(represents, int) and 0 <= represents < len(parties)
+            principal = party_objs[represents] if valid else None
+            if principal is None or principal.role == Party.PartyRole.AGENT:
+                errors[f"parties[{i}].represents"] = [_("请选择代理人所代理的当事人。")]
+                continue
+            party.represents = principal
         try:
             party.full_clean(exclude=["case", "represents"])
         except ValidationError as exc:
             errors.update(_party_errors(f"parties[{i}]", exc))
-        if party.role == Party.PartyRole.AGENT and not isinstance(represents, int):
-            errors[f"parties[{i}].represents"] = [_("请选择代理人所代理的当事人。")]
-        party_objs.append((party, represents))
     right_objs = []
     for i, data in enumerate(ip_rights):
         right = IPRight(case=case, **data)
@@ -139,15 +145,12 @@ def case_create(
         raise ValidationError(errors)
 
     case.district = organization.district
-    case.title = case_title([p for p, _r in party_objs], right_objs, case.get_dispute_type_display())
+    case.title = case_title(party_objs, right_objs, case.get_dispute_type_display())
     case.save()
-    for party, _r in party_objs:
+    # Principals first, so an agent's ``represents`` points at a saved row.
+    for party in sorted(party_objs, key=lambda p: p.role == Party.PartyRole.AGENT):
         party.case = case
         party.save()
-    for party, represents in party_objs:
-        if party.role == Party.PartyRole.AGENT:
-            party.represents = party_objs[represents][0]
-            party.save(update_fields=["represents"])
     for right in right_objs:
         right.case = case
         right.save()
@@ -158,7 +161,7 @@ def case_create(
     )
     case_assign_number(case=case, organization=organization, tier=Tier.INTAKE, actor=actor)
     case_grant_organization(case=case, organization=organization, actor=actor)
-    for party, _r in party_objs:
+    for party in party_objs:
         if party.user_id:
             case_grant_user(case=case, user=party.user, actor=actor)
     deadline_open(

@@ -68,6 +68,7 @@ EVENT_LABELS = {
     "document_served": gettext_lazy("送达文书"),
     "service_confirmed": gettext_lazy("签收文书"),
     "api_idempotency": gettext_lazy("接口请求记录"),
+    "party_added": gettext_lazy("增加当事人"),
 }
 
 

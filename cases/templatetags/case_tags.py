@@ -185,3 +185,31 @@ def evidence_max_mb():
     """The evidence size limit in MB, as a whole number when it is one."""
     mb = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024) / (1024 * 1024)
     return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
+
+
+# Each tier app contributes a panel to the case page by shipping this template;
+# a tier that is not installed simply has none.
+TIER_PANELS = [
+    "documents/_case_panel.html",
+    "mediation/_case_panel.html",
+    "adjudication/_case_panel.html",
+    "tribunal/_case_panel.html",
+    "surveys/_case_panel.html",
+]
+
+
+@register.simple_tag(takes_context=True)
+def tier_panels(context):
+    """Render every tier's case panel that exists, with the page's context."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    parts = []
+    for name in TIER_PANELS:
+        try:
+            template = get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        parts.append(template.render(context.flatten(), context.get("request")))
+    return mark_safe("".join(parts))  # noqa: S308 - our own rendered templates

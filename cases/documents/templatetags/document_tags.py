@@ -67,3 +67,11 @@ def names(parties):
 def clause(text):
     """The text without its closing punctuation, so the template can end the sentence itself."""
     return str(text or "").strip().rstrip("。；;，,.、 ")
+
+
+@register.simple_tag(takes_context=True)
+def case_documents(context, case):
+    """The documents of ``case`` the page's user may download (for the case page panel)."""
+    from cases.documents.selectors import case_documents as select
+
+    return select(context["request"].user, case)

@@ -1,0 +1,14 @@
+"""Reads for documents: the list on a case page, in a fixed number of queries."""
+from cases.documents.models import Document
+from cases.documents.permissions import is_case_staff
+
+
+def case_documents(user, case) -> list[Document]:
+    """The case's documents ``user`` may download: all for staff on the case, public ones for others.
+
+    The caller has already checked that the user may see the case.
+    """
+    qs = Document.objects.filter(case=case).select_related("organization", "superseded_by")
+    if not is_case_staff(user, case):
+        qs = qs.filter(public=True)
+    return list(qs.prefetch_related("services").order_by("-issued_at", "-id"))

@@ -1,0 +1,34 @@
+"""The case page lists the documents the reader may download, and nothing more."""
+import pytest
+from django.urls import reverse
+
+from cases.documents.services import document_issue
+from workflows import router
+
+
+@pytest.mark.django_db
+def test_applicant_sees_and_downloads_the_acceptance_notice(client, chain, applicant, new_case):
+    case = new_case()
+    router.accept_complaint(actor=chain.clerk, case=case, route="mediation")
+    client.force_login(applicant)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    notice = case.documents.get(doc_type="acceptance_notice")
+    assert "受理通知书" in page and reverse("documents:download", args=[notice.pk]) in page
+    response = client.get(reverse("documents:download", args=[notice.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_internal_documents_are_listed_for_staff_only(client, chain, applicant, new_case):
+    case = new_case()
+    router.accept_complaint(actor=chain.clerk, case=case, route="mediation")
+    case.refresh_from_db()
+    hidden = document_issue(
+        actor=chain.director, case=case, doc_type="acceptance_notice", organization=chain.committee,
+        context={"route": "mediation"}, public=False, title="受理审查内部稿", series="internal",
+    )
+    client.force_login(applicant)
+    assert "受理审查内部稿" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert client.get(reverse("documents:download", args=[hidden.pk])).status_code == 404
+    client.force_login(chain.director)
+    assert "受理审查内部稿" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()

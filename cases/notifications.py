@@ -7,6 +7,7 @@ E-mail uses Django's EMAIL_BACKEND.
 """
 import json
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -89,10 +90,34 @@ def notify(*, key, subject, body, case=None, user=None, phone="", email="", link
         )
         rows.append(row)
         if created and row.state == Notification.State.PENDING:
-            from cases.tasks import deliver_notification
-
-            transaction.on_commit(lambda pk=row.pk: deliver_notification.delay(pk))
+            transaction.on_commit(lambda pk=row.pk: enqueue(pk))
     return rows
+
+
+def enqueue(notification_id: int) -> bool:
+    """Hand one notice to the broker. Best effort: the row is the outbox.
+
+    When the broker is down the change that caused the notice has already committed;
+    failing here would turn a saved complaint into an error page. The row stays
+    PENDING and ``flush_outbox`` (Celery beat) enqueues it again later.
+    """
+    from cases.tasks import deliver_notification
+
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception:  # broker unreachable: kombu/redis raise various errors
+        logger.warning("broker unavailable; notification %s stays in the outbox", notification_id, exc_info=True)
+        return False
+    return True
+
+
+def pending_for_flush(older_than_seconds: int = 60, limit: int = 500) -> list[int]:
+    """Pending notices old enough that their first enqueue may have been lost."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        Notification.objects.filter(state=Notification.State.PENDING, created_at__lt=cutoff)
+        .order_by("created_at").values_list("pk", flat=True)[:limit]
+    )
 
 
 def deliver(notification_id: int) -> bool:

@@ -14,3 +14,12 @@ def deliver_notification(self, notification_id: int):
             notifications.mark_failed(notification_id)
             raise
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+@shared_task(acks_late=True)
+def flush_outbox() -> int:
+    """Re-enqueue notices still pending after a minute (a broker outage lost their first enqueue).
+
+    Safe to overlap with the first enqueue: ``deliver`` sends a PENDING row only once.
+    """
+    return sum(notifications.enqueue(pk) for pk in notifications.pending_for_flush())

@@ -156,7 +156,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A publish that cannot reach the broker fails fast; the outbox (Notification rows) keeps the work.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE = {
+    "cases-flush-outbox": {"task": "cases.tasks.flush_outbox", "schedule": 60.0},
     "intake-lapse-overdue-supplements": {
         "task": "cases.intake.tasks.lapse_overdue_supplements",
         "schedule": 3600.0,

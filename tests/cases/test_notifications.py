@@ -57,3 +57,30 @@ def test_a_real_worker_on_redis_delivers_each_notice_exactly_once(roles, tmp_pat
         assert wait_for(lambda: Notification.objects.filter(state="sent").count() == 10)
     lines = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
     assert sorted(m["phone"] for m in lines) == [f"138000044{i:02d}" for i in range(10)]
+
+
+@pytest.mark.django_db
+def test_a_broker_outage_keeps_the_notice_in_the_outbox(roles, sms_outbox, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    """The change commits and the page answers; the outbox sweep sends the notice later, once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis unreachable")
+
+    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = notify(key="k4", phone="13800005555", subject="s", body="b", channels=["sms"])[0]
+    row.refresh_from_db()
+    assert row.state == "pending" and sms_outbox == []
+    monkeypatch.undo()
+    # Too fresh to flush yet: its first enqueue might still be in flight.
+    assert tasks.flush_outbox() == 0
+    Notification.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert tasks.flush_outbox() == 1
+    assert tasks.flush_outbox() == 0
+    assert len(sms_outbox) == 1

@@ -273,6 +273,8 @@ class Case(models.Model):
             models.Index(fields=["organization", "status", "-submitted_at"], name="case_org_status"),
             models.Index(fields=["district", "tier", "status"], name="case_district_tier"),
             models.Index(fields=["-submitted_at", "-id"], name="case_submitted"),
+            # The statistics refresh reads "cases changed since the last run".
+            models.Index(fields=["updated_at"], name="case_updated"),
         ]
 
     def __str__(self):

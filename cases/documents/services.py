@@ -352,3 +352,29 @@ def document_verify(code) -> Document | None:
         Document.objects.select_related("organization", "superseded_by")
         .filter(verification_code=code).first()
     )
+
+
+@transaction.atomic
+def document_serve_parties(*, actor, document, parties) -> list[Service]:
+    """Serve ``document`` on each party: on the platform when the party has an account,
+    otherwise by SMS link, otherwise by post (the clerk then sends the paper copy)."""
+    services = []
+    for party in parties:
+        if party.user_id:
+            method = Service.Method.IN_APP
+        elif party.phone:
+            method = Service.Method.SMS_LINK
+        else:
+            method = Service.Method.POST
+        services.append(service_record(actor=actor, document=document, party=party, method=method))
+    return services
+
+
+def document_opened_by(*, user, document) -> list[Service]:
+    """A party opening a document served on the platform confirms its receipt (电子送达 is
+    complete when the recipient accesses it); each service is confirmed once."""
+    pending = Service.objects.filter(
+        document=document, party__user_id=user.pk, received_at__isnull=True,
+        method__in=[Service.Method.IN_APP, Service.Method.SMS_LINK, Service.Method.ELECTRONIC],
+    )
+    return [service_confirm_receipt(actor=user, service=service, note=_("当事人在平台查阅文书")) for service in pending]

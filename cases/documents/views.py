@@ -5,13 +5,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from cases.documents.permissions import document_for_user
-from cases.documents.services import document_verify
+from cases.documents.services import document_opened_by, document_verify
 
 
 @never_cache
 @login_required
 def document_download(request, document_id):
     document = document_for_user(request.user, document_id)
+    document_opened_by(user=request.user, document=document)
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.download_name,
         content_type="application/pdf",

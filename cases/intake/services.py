@@ -70,9 +70,17 @@ def _running(case, kind):
 
 
 def _issue(actor, case, doc_type, context):
-    from cases.documents.services import document_issue
+    """Issue the decision's notice and serve it on the applicants (and their agents)."""
+    from cases.documents.services import document_issue, document_serve_parties
 
-    return document_issue(actor=actor, case=case, doc_type=doc_type, organization=case.organization, context=context)
+    document = document_issue(
+        actor=actor, case=case, doc_type=doc_type, organization=case.organization, context=context,
+    )
+    document_serve_parties(
+        actor=actor, document=document,
+        parties=case.parties.filter(role__in=[Party.PartyRole.APPLICANT, Party.PartyRole.AGENT]),
+    )
+    return document
 
 
 @transaction.atomic

@@ -465,6 +465,10 @@ class Evidence(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     description = models.CharField(_("证据说明"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    confidential = models.BooleanField(
+        _("保密证据"), default=False,
+        help_text=_("仅办案人员和提交方可见（如商业秘密），其他当事人看不到。"),
+    )
 
     class Meta:
         verbose_name = _("证据")

@@ -86,15 +86,34 @@ def access_case(user, case_id, *, perm: str = "view_case", roles=()) -> Case:
 
 
 def access_evidence(user, evidence_id) -> Evidence:
-    """The evidence file if ``user`` may see its case; else 404."""
+    """The evidence file if ``user`` may see its case and the file itself; else 404."""
     try:
         evidence_id = int(evidence_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    evidence = Evidence.objects.filter(pk=evidence_id, case__in=visible_cases(user)).first()
-    if evidence is None:
+    evidence = Evidence.objects.select_related("case").filter(pk=evidence_id, case__in=visible_cases(user)).first()
+    if evidence is None or evidence.pk not in visible_evidence(user, evidence.case).values_list("pk", flat=True):
         raise Http404
     return evidence
+
+
+def visible_evidence(user, case):
+    """The case's evidence ``user`` may see. Confidential evidence (trade secrets …) is for the
+    staff working on the case and the party that submitted it, not for the other parties or
+    for supervisors. The caller has checked that the user may see the case."""
+    qs = Evidence.objects.filter(case=case)
+    if _is_admin(user):
+        return qs
+    own_parties = list(case.parties.filter(user_id=user.pk).values_list("pk", flat=True))
+    works_on_case = not own_parties and visible_cases(user, "change_case").filter(pk=case.pk).exists()
+    if works_on_case:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(
+        Q(confidential=False) | Q(uploaded_by_id=user.pk) | Q(party_id__in=own_parties)
+        | Q(party__represents_id__in=own_parties)
+    )
 
 
 def can_see_identifiers(user, party=None) -> bool:

@@ -3,7 +3,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Value, When
 
 from cases.models import OPEN_STATUSES, CaseEvent, Deadline, Party, Role
-from cases.permissions import can_add_evidence, visible_cases
+from cases.permissions import can_add_evidence, visible_cases, visible_evidence
 
 PAGE_SIZE = 25
 # Applicants first, then respondents, third parties, agents: the order of every official document.
@@ -33,14 +33,17 @@ def case_detail(case, user):
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
     if not staff:
         events = events.filter(public=True)
+    evidence = list(visible_evidence(user, case).select_related("party").order_by("uploaded_at", "id"))
+    hidden = set(case.evidence.filter(confidential=True).values_list("pk", flat=True)) - {e.pk for e in evidence}
     return {
         "parties": list(
             Party.objects.filter(case=case).select_related("represents")
             .annotate(role_order=_PARTY_ORDER).order_by("role_order", "id")
         ),
         "ip_rights": list(case.ip_rights.all()),
-        "evidence": list(case.evidence.select_related("party").order_by("uploaded_at", "id")),
-        "events": list(events),
+        "evidence": evidence,
+        # An event naming a confidential file the reader may not see would reveal it.
+        "events": [e for e in events if not (hidden and (e.after or {}).get("evidence") in hidden)],
         "deadlines": list(
             Deadline.objects.filter(case=case).exclude(state=Deadline.State.CANCELLED).order_by("due_date")
         ),

@@ -29,4 +29,4 @@ from cases.services.deadlines import (  # noqa: F401
     deadlines_resume_all,
     deadlines_stop_all,
 )
-from cases.services.evidence import evidence_add  # noqa: F401
+from cases.services.evidence import evidence_add, evidence_set_confidential  # noqa: F401

@@ -69,3 +69,17 @@ def _remove_stored(field_file):
         field_file.storage.delete(name)
     except OSError:
         logger.exception("could not remove stored evidence file %s after a failed save", name)
+
+
+@transaction.atomic
+def evidence_set_confidential(*, actor, evidence, confidential: bool, reason="") -> Evidence:
+    """Mark evidence confidential (staff and its submitter only) or open it to every party again."""
+    before = evidence.confidential
+    Evidence.objects.filter(pk=evidence.pk).update(confidential=confidential)
+    evidence.confidential = confidential
+    event_record(
+        case=evidence.case, actor=actor, kind="evidence_visibility_changed", message=reason[:500],
+        before={"evidence": evidence.pk, "confidential": before},
+        after={"evidence": evidence.pk, "confidential": confidential},
+    )
+    return evidence

@@ -48,6 +48,8 @@ migrate:
 
 seed:
 	$(PY) manage.py seed_demo --cases $(DEMO_CASES)
+	$(PY) manage.py seed_survey_demo
+	$(PY) manage.py refresh_statistics
 
 serve:
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"

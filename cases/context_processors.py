@@ -13,6 +13,18 @@ def navigation(request):
         items.append((reverse("cases:list"), _("我的案件") if not user.roles & STAFF_ROLES else _("案件")))
         if user.has_role(Role.INTAKE_CLERK):
             items.append((reverse("workflows:intake_queue"), _("受理队列")))
+        if user.has_role(Role.MEDIATOR):
+            items.append((reverse("mediation:home"), _("我的调解")))
+            items.append((reverse("mediation:queue"), _("待指派队列")))
+        if user.has_role(Role.COMMITTEE_DIRECTOR):
+            items.append((reverse("mediation:board"), _("调委会工作台")))
+        if user.has_role(Role.ENFORCEMENT_OFFICER, Role.ADJUDICATION_CHIEF, Role.TECHNICAL_INVESTIGATOR):
+            items.append((reverse("workflows:adjudication:queue"), _("速裁工作台")))
+        if user.is_superuser or user.has_role(Role.SUPERVISOR, Role.COMMITTEE_DIRECTOR, Role.ADJUDICATION_CHIEF,
+                                              Role.SYSADMIN):
+            items.append((reverse("statistics:dashboard"), _("统计")))
+        if user.has_role(Role.MEDIATOR, Role.ENFORCEMENT_OFFICER, Role.ADJUDICATION_CHIEF):
+            items.append((reverse("surveys:mine"), _("我的满意度")))
         if user.is_superuser or user.has_role(Role.SYSADMIN):
             items.append((reverse("admin:index"), _("系统管理")))
     return {"nav_items": items}

@@ -8,6 +8,7 @@ passes ``manage.py check --deploy`` with no warnings.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "cases",
     "cases.documents",
     "cases.intake",
+    "cases.adjudication",
+    "cases.surveys",
+    "cases.statistics",
     "mediation",
     "workflows",
 ]
@@ -217,3 +221,65 @@ LOGGING = {
 # The district this deployment starts with (demo data, case-number prefixes).
 IPDR_DEFAULT_DISTRICT = env.str("IPDR_DEFAULT_DISTRICT", default="璧山区")
 IPDR_PUBLIC_BASE_URL = env.str("IPDR_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# 快调 mediation: the committee's time limits (defaults; a committee overrides them in the admin,
+# "调解期限设置"). Working days skip statutory holidays; days are calendar days.
+IPDR_MEDIATION_CONSENT_WORKING_DAYS = 3
+IPDR_MEDIATION_ACCEPT_WORKING_DAYS = 3
+IPDR_MEDIATION_LIMIT_DAYS = 30
+IPDR_MEDIATION_DELEGATED_DAYS = 30
+IPDR_MEDIATION_ENTRUSTED_DAYS = 15
+IPDR_MEDIATION_ENTRUSTED_SIMPLE_DAYS = 7
+IPDR_MEDIATION_CONFIRMATION_DAYS = 30
+IPDR_MEDIATION_REMIND_DAYS_BEFORE = 1
+IPDR_MEDIATION_MAX_LOAD = 8
+IPDR_MEDIATION_CONFIRM_MAX_FAILURES = 5
+IPDR_MEDIATION_CONFIRM_LOCK_MINUTES = 30
+CELERY_BEAT_SCHEDULE["mediation-deadline-sweep"] = {
+    "task": "mediation.tasks.mediation_deadline_sweep",
+    "schedule": env.float("IPDR_MEDIATION_SWEEP_SECONDS", default=900.0),
+}
+
+# 速裁 (administrative adjudication of patent-infringement disputes): time limits, configurable.
+IPDR_ADJUDICATION_REVIEW_WORKING_DAYS = env.int("IPDR_ADJUDICATION_REVIEW_WORKING_DAYS", default=5)
+IPDR_ADJUDICATION_SERVE_WORKING_DAYS = env.int("IPDR_ADJUDICATION_SERVE_WORKING_DAYS", default=5)
+IPDR_ADJUDICATION_ANSWER_DAYS = env.int("IPDR_ADJUDICATION_ANSWER_DAYS", default=15)
+IPDR_ADJUDICATION_FORWARD_WORKING_DAYS = env.int("IPDR_ADJUDICATION_FORWARD_WORKING_DAYS", default=5)
+IPDR_ADJUDICATION_HEARING_NOTICE_WORKING_DAYS = env.int("IPDR_ADJUDICATION_HEARING_NOTICE_WORKING_DAYS", default=3)
+IPDR_ADJUDICATION_OPINION_WORKING_DAYS = env.int("IPDR_ADJUDICATION_OPINION_WORKING_DAYS", default=10)
+IPDR_ADJUDICATION_LIMIT_MONTHS = env.int("IPDR_ADJUDICATION_LIMIT_MONTHS", default=3)
+IPDR_ADJUDICATION_EXTENSION_MONTHS = env.int("IPDR_ADJUDICATION_EXTENSION_MONTHS", default=1)
+# The newer rules allow up to 5 months in all: 3 + 2 extensions of 1 month.
+IPDR_ADJUDICATION_MAX_EXTENSIONS = env.int("IPDR_ADJUDICATION_MAX_EXTENSIONS", default=1)
+IPDR_ADJUDICATION_SUIT_DAYS = env.int("IPDR_ADJUDICATION_SUIT_DAYS", default=15)
+IPDR_ADJUDICATION_FOLLOW_UP_DAYS = env.int("IPDR_ADJUDICATION_FOLLOW_UP_DAYS", default=30)
+# The chain's flow for the tier, wired here so cases.adjudication never imports workflows.
+IPDR_ADJUDICATION_WORKFLOW = "workflows.flows.adjudication"
+CELERY_BEAT_SCHEDULE["adjudication-timers"] = {
+    "task": "cases.adjudication.tasks.adjudication_timers",
+    "schedule": 3600.0,
+}
+
+# Satisfaction surveys (cases.surveys) and statistics (cases.statistics).
+SURVEY_REMINDER_DAYS = env.int("SURVEY_REMINDER_DAYS", default=3)
+SURVEY_EXPIRY_DAYS = env.int("SURVEY_EXPIRY_DAYS", default=30)
+SATISFACTION_TARGET = env.int("SATISFACTION_TARGET", default=82)  # out of 100
+STATISTICS_MIN_STAFF_RESPONSES = 5  # a mediator's or officer's own score shows from this many responses
+STATISTICS_STALE_MINUTES = 15  # the dashboard warns when its aggregates are older than this
+# IP kinds appear as "kind" (complaints) and "ip_kind" (statistics, typical cases): one enum, one name.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["IPRightInKindEnum"] = "cases.models.IPRightKind"
+CELERY_BEAT_SCHEDULE["surveys-invite-closed-cases"] = {
+    "task": "cases.surveys.tasks.invite_closed_cases", "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["surveys-remind-and-expire"] = {
+    "task": "cases.surveys.tasks.remind_and_expire", "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["statistics-refresh-aggregates"] = {
+    "task": "cases.statistics.tasks.refresh_aggregates", "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["statistics-rebuild-nightly"] = {
+    "task": "cases.statistics.tasks.refresh_aggregates", "schedule": crontab(hour=3, minute=17),
+    "kwargs": {"full": True},
+}
+# The chain's flow for 快调, named here so the mediation app never imports workflows.
+IPDR_MEDIATION_FLOW = "workflows.flows.mediation.MediationFlow"

@@ -18,10 +18,13 @@ def _enter(case, actor, route):
     """Enter the tier that ``route`` names."""
     if route == Route.MEDIATION:
         mediation.mediation_open(actor=actor, case=case)
+        start_mediation_flow(case)
     elif route == Route.ADJUDICATION:
-        office = organization_for(case, Organization.Kind.IP_OFFICE)
-        case_enter_tier(case=case, actor=actor, organization=office, status=CaseStatus.ADJUDICATION_REVIEW,
-                        number=False, reason=_("转入行政裁决程序"))
+        from cases.adjudication.services import adjudication_receive
+        from workflows.flows.adjudication import start_for
+
+        adjudication_receive(actor=actor, case=case)
+        start_for(case, actor)
     elif route == Route.LITIGATION:
         station = organization_for(case, Organization.Kind.CIRCUIT_STATION)
         case_enter_tier(case=case, actor=actor, organization=station, status=CaseStatus.TRANSFERRED,
@@ -76,3 +79,76 @@ def withdraw(*, actor, case, reason=""):
     if case.status in TERMINAL_STATUSES:
         raise ValidationError(_("案件已经结束，不能撤回。"), code="closed")
     case_change_status(case=case, actor=actor, to=CaseStatus.WITHDRAWN, reason=reason or _("申请人撤回申请"))
+
+
+# ---------- 速裁: leaving the tier after the decision ----------
+
+@transaction.atomic
+def adjudication_suit_filed(*, actor, case, party, court, filed_on, court_reference=""):
+    """A party sued against the 行政裁决 within 15 days: the case goes to the circuit station (精审)."""
+    from cases.adjudication.services import adjudication_record_suit
+
+    suit = adjudication_record_suit(actor=actor, case=case, party=party, court=court, filed_on=filed_on,
+                                    court_reference=court_reference)
+    station = organization_for(case, Organization.Kind.CIRCUIT_STATION)
+    case.refresh_from_db()
+    case_enter_tier(case=case, actor=actor, organization=station, status=CaseStatus.TRANSFERRED, number=False,
+                    reason=_("当事人不服行政裁决向人民法院起诉，移送人民法院"))
+    return suit
+
+
+@transaction.atomic
+def adjudication_decision_final(*, actor, case, today=None):
+    """No suit within the window: the decision is final and stays in 速裁 for the performance follow-up."""
+    from cases.adjudication.services import adjudication_make_final
+
+    return adjudication_make_final(actor=actor, case=case, today=today)
+
+
+# ---------- 快调: the mediation flow, termination, judicial confirmation, court delegation ----------
+
+def start_mediation_flow(case):
+    """Start the case's mediation process (who acts next, the chart) once the case entered 快调."""
+    from workflows.flows.mediation import MediationFlow
+
+    return MediationFlow.start.run(case=case)
+
+
+@transaction.atomic
+def terminate_mediation(*, actor, case, reason, note=""):
+    """调解不成: 终止调解. The applicant then chooses the next route (``continue_after_mediation``);
+    a case the court delegated goes back to the circuit station with its materials at once."""
+    from mediation.models import CourtDelegation
+
+    mediation.mediation_terminate(actor=actor, case=case, reason=reason, note=note)
+    case.refresh_from_db()
+    delegation = CourtDelegation.objects.filter(case_id=case.pk).select_related("station").first()
+    if delegation is not None:
+        case_enter_tier(case=case, actor=actor, organization=delegation.station, status=CaseStatus.TRANSFERRED,
+                        number=False, reason=_("调解不成，案件退回人民法院"))
+        mediation.court_materials_returned(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def apply_judicial_confirmation(*, actor, case, ip_address=None) -> bool:
+    """A party joins the joint 司法确认 application; when every party has, it goes to the circuit station.
+
+    Returns True when the application was filed (the case is then 司法确认中 at the station).
+    """
+    filed = mediation.judicial_join(actor=actor, case=case, ip_address=ip_address)
+    if filed:
+        mediation.judicial_file(actor=actor, case=case)
+        case.refresh_from_db()
+        station = organization_for(case, Organization.Kind.CIRCUIT_STATION)
+        case_enter_tier(case=case, actor=actor, organization=station, status=CaseStatus.CONFIRMATION_PENDING,
+                        number=False, reason=_("当事人共同申请司法确认"))
+    return filed
+
+
+@transaction.atomic
+def delegate_to_mediation(*, actor, station, **kwargs):
+    """委派/委托调解: the circuit station creates a case directly in 快调 (see ``mediation_open_delegated``)."""
+    case = mediation.mediation_open_delegated(actor=actor, station=station, **kwargs)
+    start_mediation_flow(case)
+    return case

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from workflows import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("cases/<int:case_id>/consent/", views.record_consent, name="record_consent"),
     path("cases/<int:case_id>/withdraw/", views.withdraw, name="withdraw"),
     path("cases/<int:case_id>/next/", views.next_route, name="next_route"),
+    path("mediation/", include("workflows.urls_mediation")),
+    path("adjudication/", include("workflows.urls_adjudication")),
 ]

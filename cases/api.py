@@ -357,9 +357,11 @@ def replayed(user, key, fingerprint):
         return None
     if event.after.get("fingerprint") != fingerprint:
         raise Unprocessable(_("该幂等键已用于另一份内容不同的申请；重新提交新申请请使用新的幂等键。"))
-    response = Response(event.after["response"], status=status.HTTP_201_CREATED)
+    # Kept as JSON text: PostgreSQL's jsonb reorders object keys, and a replay must be byte-identical.
+    body = json.loads(event.after["response"])
+    response = Response(body, status=status.HTTP_201_CREATED)
     response["Idempotent-Replayed"] = "true"
-    response["Location"] = event.after["response"].get("url", "")
+    response["Location"] = body.get("url", "")
     return response
 
 
@@ -404,7 +406,8 @@ class ComplaintCreateView(ApiView):
             if key:
                 event_record(
                     case=case, actor=request.user, kind=IDEMPOTENCY_EVENT, message=_("通过接口提交（幂等键）"),
-                    after={"key": key, "fingerprint": fingerprint, "response": body}, ip_address=client_ip(request),
+                    after={"key": key, "fingerprint": fingerprint, "response": json.dumps(body, ensure_ascii=False)},
+                    ip_address=client_ip(request),
                 )
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
 

@@ -55,7 +55,7 @@ def respondent_portal_login(*, party):
     (``link_login_allowed``): the caller then asks for a normal login.
     """
     User = get_user_model()
-    party = Party.objects.select_for_update().select_related("case", "user").get(pk=party.pk)
+    party = Party.objects.select_for_update(of=("self",)).select_related("case", "user").get(pk=party.pk)
     if party.role != Party.PartyRole.RESPONDENT:
         return None
     if party.user is not None:

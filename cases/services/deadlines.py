@@ -46,7 +46,7 @@ def _check_unit(unit) -> str:
 
 def _locked(deadline: Deadline, allowed, action: str) -> Deadline:
     """The deadline's row, locked for this transaction, after checking its state is in ``allowed``."""
-    row = Deadline.objects.select_for_update().select_related("case").get(pk=deadline.pk)
+    row = Deadline.objects.select_for_update(of=("self",)).select_related("case").get(pk=deadline.pk)
     if row.state not in allowed:
         raise DeadlineError(
             f"期限“{row.label}”当前状态为“{row.get_state_display()}”，不能{action}。"
@@ -250,7 +250,7 @@ def deadline_refresh_provisional(*, year: int, actor=None) -> int:
     affected the same way) get their real units left. Returns how many deadlines changed;
     each change writes one ``deadline_recounted`` event.
     """
-    rows = Deadline.objects.select_for_update().select_related("case").filter(
+    rows = Deadline.objects.select_for_update(of=("self",)).select_related("case").filter(
         state__in=_OPEN_STATES, provisional=True,
         start_date__lte=date(year, 12, 31), due_date__gte=date(year, 1, 1),
     ).order_by("id")

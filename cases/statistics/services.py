@@ -95,7 +95,7 @@ def typical_case_propose(
 @transaction.atomic
 def typical_case_publish(*, actor, typical_case, note="") -> TypicalCase:
     """Approve and publish; checks the text again and refuses while anything is left unmasked."""
-    locked = TypicalCase.objects.select_for_update().select_related("case").get(pk=typical_case.pk)
+    locked = TypicalCase.objects.select_for_update(of=("self",)).select_related("case").get(pk=typical_case.pk)
     if locked.state != TypicalCase.State.PROPOSED:
         raise ValidationError(_("该典型案例不在待审核状态。"), code="status")
     _check_texts({k: getattr(locked, k) for k in TEXT_LIMITS}, locked.case, locked.mask_companies)
@@ -115,7 +115,7 @@ def typical_case_reject(*, actor, typical_case, note) -> TypicalCase:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("退回时请填写理由。")]})
-    locked = TypicalCase.objects.select_for_update().select_related("case").get(pk=typical_case.pk)
+    locked = TypicalCase.objects.select_for_update(of=("self",)).select_related("case").get(pk=typical_case.pk)
     if locked.state != TypicalCase.State.PROPOSED:
         raise ValidationError(_("该典型案例不在待审核状态。"), code="status")
     locked.state = TypicalCase.State.REJECTED

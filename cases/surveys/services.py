@@ -140,7 +140,7 @@ def survey_answer(*, invitation, answers: dict, actor=None, ip_address=None, now
     an answer, ``ValidationError`` with field keys when an answer is invalid; saves nothing then.
     """
     now = now or timezone.now()
-    locked = SurveyInvitation.objects.select_for_update().select_related("case").get(pk=invitation.pk)
+    locked = SurveyInvitation.objects.select_for_update(of=("self",)).select_related("case").get(pk=invitation.pk)
     if locked.state == SurveyInvitation.State.ANSWERED or SurveyResponse.objects.filter(invitation=locked).exists():
         raise SurveyError(_("您已经提交过评价，每位当事人只能评价一次。"), code="answered")
     if locked.is_expired(now):

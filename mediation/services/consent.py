@@ -120,7 +120,7 @@ def mediation_consent_answer(*, actor, consent, agreed: bool, reason="", channel
     starts and the case waits for a mediator. A refusal is answered by the caller
     (``workflows.router.answer_mediation_invitation``), which terminates at once.
     """
-    consent = MediationConsent.objects.select_for_update().select_related("case").get(pk=consent.pk)
+    consent = MediationConsent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     case = Case.objects.select_for_update().get(pk=consent.case_id)
     if case.status != CaseStatus.MEDIATION_CONSENT:
         raise ValidationError(_("本案已不在征询调解意愿阶段，无需再答复。"), code="status")

@@ -46,8 +46,11 @@ def conflict(message):
 def lock(case) -> Adjudication:
     """Lock the case row, then its adjudication row (always in this order), and return the latter
     with ``.case`` set to the locked, fresh case."""
-    case_row = Case.objects.select_for_update().select_related("organization", "district").get(pk=case.pk)
-    adj = Adjudication.objects.select_for_update().filter(case_id=case_row.pk).select_related("office").first()
+    case_row = Case.objects.select_for_update(of=("self",)).select_related("organization", "district").get(pk=case.pk)
+    adj = (
+        Adjudication.objects.select_for_update(of=("self",)).filter(case_id=case_row.pk)
+        .select_related("office").first()
+    )
     if adj is None:
         raise conflict(_("本案没有行政裁决办案记录。"))
     adj.case = case_row

@@ -251,7 +251,7 @@ def adjudication_forward_answer(*, actor, case, answer, method=Service.Method.IN
     """Forward the answer to the requester(s): a notice with the answer attached, served on each."""
     adj = c.lock(case)
     c.require_status(adj.case, S.ADJUDICATING, S.ADJUDICATION_SUSPENDED, S.ADJUDICATION_DECIDED)
-    answer = Answer.objects.select_for_update().select_related("party").get(pk=answer.pk)
+    answer = Answer.objects.select_for_update(of=("self",)).select_related("party").get(pk=answer.pk)
     if answer.adjudication_id != adj.pk:
         raise c.invalid(_("该答辩不属于本案。"), "answer")
     if answer.forwarded_at is not None:

@@ -56,7 +56,7 @@ def adjudication_request_suspension(*, actor, case, party, invalidation_number, 
 def adjudication_decide_suspension(*, actor, case, request, grant: bool, note="", on=None) -> SuspensionRequest:
     """The chief suspends (from ``on``, default today: every running clock stops) or refuses as groundless."""
     adj = c.lock(case)
-    request = SuspensionRequest.objects.select_for_update().select_related("party").get(pk=request.pk)
+    request = SuspensionRequest.objects.select_for_update(of=("self",)).select_related("party").get(pk=request.pk)
     if request.adjudication_id != adj.pk:
         raise c.invalid(_("该申请不属于本案。"), "request")
     if request.state != SuspensionRequest.State.PENDING:

@@ -66,7 +66,9 @@ def adjudication_ask_technical(*, actor, case, investigator, questions, evidence
 
 
 def _open_question(adj, question):
-    question = TechnicalQuestion.objects.select_for_update().select_related("investigator").get(pk=question.pk)
+    question = (
+        TechnicalQuestion.objects.select_for_update(of=("self",)).select_related("investigator").get(pk=question.pk)
+    )
     if question.adjudication_id != adj.pk:
         raise c.invalid(_("该技术调查不属于本案。"), "question")
     if question.state != TechnicalQuestion.State.OPEN:

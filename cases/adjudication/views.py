@@ -103,20 +103,24 @@ def _render_page(request, template, adj, actions, context, *, bound=None, status
     }, status=status)
 
 
-def _page(request, adj, template, actions: dict, context=None, page=""):
-    """GET: the page with a form for every action the user may take now. POST: one action."""
-    context = {"current_tab": page, **(context or {})}
+def _dispatch(request, adj, template, actions: dict, context, *, here, success_url=None, staff_only=True):
+    """GET: the page with a form for every action the user may take now. POST: run one action.
+
+    An unknown action redirects with a message; one the user may not take is a 403; one
+    not ready yet says why; a form or service error re-renders the page with status 400.
+    ``staff_only`` also requires the right to work on the case (not for a party or the
+    investigator, whose pages offer their own actions only).
+    """
     if request.method != "POST":
         return _render_page(request, template, adj, actions, context)
     name = request.POST.get("action", "")
     action = actions.get(name)
-    here = links.url(page, adj.case_id) if page else request.path
     if action is None:
         messages.error(request, _("请选择要办理的事项。"))
         return redirect(here)
     if not action.can:
         raise PermissionDenied
-    if not perm.may_change(request.user, adj.case) and not perm.is_admin(request.user):
+    if staff_only and not perm.may_change(request.user, adj.case) and not perm.is_admin(request.user):
         raise PermissionDenied
     if action.ready is not None:
         messages.warning(request, action.ready)
@@ -129,8 +133,17 @@ def _page(request, adj, template, actions: dict, context=None, page=""):
             apply_service_error(form, exc)
         else:
             messages.success(request, message)
-            return redirect(links.url(action.after, adj.case_id) if action.after else here)
+            return redirect(success_url(action) if success_url else here)
     return _render_page(request, template, adj, actions, context, bound=(name, form), status=400)
+
+
+def _page(request, adj, template, actions: dict, context=None, page=""):
+    """A staff page of the case's workspace (see ``_dispatch``)."""
+    here = links.url(page, adj.case_id) if page else request.path
+    return _dispatch(
+        request, adj, template, actions, {"current_tab": page, **(context or {})}, here=here,
+        success_url=lambda action: links.url(action.after, adj.case_id) if action.after else here,
+    )
 
 
 def _status_is(adj, *statuses):
@@ -690,30 +703,12 @@ def question(request, question_id):
 
 
 def _page_for_question(request, q, actions, context):
-    adj = q.adjudication
-    if request.method != "POST":
-        return _render_page(request, "adjudication/question.html", adj, actions, context)
-    action = actions.get(request.POST.get("action", ""))
-    here = links.url("question", q.pk)
-    if action is None:
-        messages.error(request, _("请选择要办理的事项。"))
-        return redirect(here)
-    if not action.can:
-        raise PermissionDenied
-    if action.ready is not None:
-        messages.warning(request, action.ready)
-        return redirect(here)
-    form = action.form(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            message = action.run(form)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("workflows:adjudication:queue")
-    return _render_page(request, "adjudication/question.html", adj, actions, context, bound=("opinion", form),
-                        status=400)
+    """The investigator's page for one technical question (see ``_dispatch``)."""
+    return _dispatch(
+        request, q.adjudication, "adjudication/question.html", actions, context,
+        here=links.url("question", q.pk), success_url=lambda action: "workflows:adjudication:queue",
+        staff_only=False,
+    )
 
 
 # ---------- the parties ----------
@@ -796,30 +791,11 @@ def party(request, case_id):
 
 
 def _party_page(request, adj, actions, context):
-    if request.method == "POST":
-        name = request.POST.get("action", "")
-        action = actions.get(name)
-        here = links.url("party", adj.case_id)
-        if action is None:
-            messages.error(request, _("请选择要办理的事项。"))
-            return redirect(here)
-        if not action.can:
-            raise PermissionDenied
-        if action.ready is not None:
-            messages.warning(request, action.ready)
-            return redirect(here)
-        form = action.form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                message = action.run(form)
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(here)
-        return _render_page(request, "adjudication/party.html", adj, actions, context, bound=(name, form),
-                            status=400)
-    return _render_page(request, "adjudication/party.html", adj, actions, context)
+    """A party's page in the adjudication (see ``_dispatch``)."""
+    return _dispatch(
+        request, adj, "adjudication/party.html", actions, context, here=links.url("party", adj.case_id),
+        staff_only=False,
+    )
 
 
 @never_cache

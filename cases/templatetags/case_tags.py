@@ -260,6 +260,7 @@ def evidence_max_mb():
 # Each tier app contributes a panel to the case page by shipping this template;
 # a tier that is not installed simply has none.
 TIER_PANELS = [
+    "workflows/_case_panel.html",
     "documents/_case_panel.html",
     "mediation/_case_panel.html",
     "adjudication/_case_panel.html",

@@ -20,6 +20,8 @@ def navigation(request):
             items.append((reverse("mediation:board"), _("调委会工作台")))
         if user.has_role(Role.ENFORCEMENT_OFFICER, Role.ADJUDICATION_CHIEF, Role.TECHNICAL_INVESTIGATOR):
             items.append((reverse("workflows:adjudication:queue"), _("速裁工作台")))
+        if user.has_role(Role.TRIBUNAL_CLERK, Role.JUDGE):
+            items.append((reverse("workflows:tribunal:queue"), _("巡回审判站")))
         if user.is_superuser or user.has_role(Role.SUPERVISOR, Role.COMMITTEE_DIRECTOR, Role.ADJUDICATION_CHIEF,
                                               Role.SYSADMIN):
             items.append((reverse("statistics:dashboard"), _("统计")))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cases.adjudication",
     "cases.surveys",
     "cases.statistics",
+    "cases.tribunal",
     "mediation",
     "workflows",
 ]

@@ -152,3 +152,29 @@ def delegate_to_mediation(*, actor, station, **kwargs):
     case = mediation.mediation_open_delegated(actor=actor, station=station, **kwargs)
     start_mediation_flow(case)
     return case
+
+
+# ---------- 精审: the circuit station closes a case or sends it back ----------
+
+@transaction.atomic
+def court_close(*, actor, case, outcome, decided_on, summary, document=None):
+    """The court's outcome (judgment, court mediation, withdrawal, dismissal): the case is 法院结案."""
+    from cases.tribunal.services import court_outcome_record
+
+    return court_outcome_record(actor=actor, case=case, outcome=outcome, decided_on=decided_on, summary=summary,
+                                document=document)
+
+
+@transaction.atomic
+def confirmation_ruled(*, actor, case, confirmed, reasons=""):
+    """The judge's 司法确认 ruling: the case goes back to 快调 (调解成功) with the ruling stored; the committee
+    follows up performance (confirmed) or the parties are told they may sue (rejected)."""
+    from cases.services import case_move_to_organization
+    from cases.tribunal.services import confirmation_rule
+
+    ruling = confirmation_rule(actor=actor, case=case, confirmed=confirmed, reasons=reasons)
+    case.refresh_from_db()
+    committee = organization_for(case, Organization.Kind.MEDIATION_COMMITTEE)
+    case_move_to_organization(case=case, organization=committee, actor=actor,
+                              reason=_("司法确认程序结束，案件退回调解委员会"))
+    return ruling

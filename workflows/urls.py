@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<int:case_id>/next/", views.next_route, name="next_route"),
     path("mediation/", include("workflows.urls_mediation")),
     path("adjudication/", include("workflows.urls_adjudication")),
+    path("tribunal/", include("workflows.urls_tribunal")),
 ]

@@ -46,6 +46,11 @@ def masked_text(context, text):
 
 
 EVENT_LABELS = {
+    "tribunal_transfer_acknowledged": gettext_lazy("法院签收移送"),
+    "tribunal_docketed": gettext_lazy("法院立案"),
+    "tribunal_outcome_recorded": gettext_lazy("法院结案"),
+    "tribunal_confirmation_accepted": gettext_lazy("受理司法确认"),
+    "tribunal_confirmation_ruled": gettext_lazy("司法确认裁定"),
     "case_submitted": gettext_lazy("提交申请"),
     "number_assigned": gettext_lazy("编立案号"),
     "status_changed": gettext_lazy("状态变更"),

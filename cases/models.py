@@ -571,6 +571,11 @@ class Deadline(models.Model):
         null=True, blank=True, related_name="deadlines",
     )
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    after_closure = models.BooleanField(
+        _("结案后继续计算"), default=False,
+        help_text="Runs after the case closed (performance follow-up, judicial-confirmation window): "
+                  "closing the case does not cancel it.",
+    )
 
     class Meta:
         verbose_name = _("期限")

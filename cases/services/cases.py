@@ -173,11 +173,12 @@ def case_create(
 
 
 def _cancel_open_deadlines(case, actor):
-    """A closed case has no clock running: its open deadlines are cancelled."""
+    """A closed case has no clock running, except the limits opened to run after closure."""
     from cases.models import Deadline
     from cases.services.deadlines import deadline_cancel
 
-    for deadline in Deadline.objects.filter(case=case, state__in=[Deadline.State.RUNNING, Deadline.State.STOPPED]):
+    open_ = Deadline.objects.filter(case=case, state__in=[Deadline.State.RUNNING, Deadline.State.STOPPED])
+    for deadline in open_.filter(after_closure=False):
         deadline_cancel(deadline=deadline, actor=actor)
 
 

@@ -72,15 +72,20 @@ def _snapshot(d: Deadline) -> dict:
 @transaction.atomic
 def deadline_open(
     *, case, kind, label, unit, length, start_date=None, actor=None, responsible_role="", assignee=None,
+    after_closure=False,
 ) -> Deadline:
-    """Start a time limit of ``length`` ``unit`` running the day after ``start_date`` (default today)."""
+    """Start a time limit of ``length`` ``unit`` running the day after ``start_date`` (default today).
+
+    ``after_closure`` marks a limit that runs once the case has closed (a follow-up); closing
+    the case cancels every other open limit.
+    """
     unit = _check_unit(unit)
     start = start_date or timezone.localdate()
     due, provisional = workcal.due_date_for(start, unit, length)
     deadline = Deadline.objects.create(
         case=case, kind=kind, label=str(label), unit=unit, length=length, start_date=start,
         due_date=due, provisional=provisional, state=Deadline.State.RUNNING,
-        responsible_role=responsible_role or "", assignee=assignee,
+        responsible_role=responsible_role or "", assignee=assignee, after_closure=after_closure,
     )
     note = "（节假日安排未公布，暂按周一至周五计算）" if provisional else ""
     event_record(

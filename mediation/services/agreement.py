@@ -329,10 +329,10 @@ def agreement_seal(*, actor, case) -> MediationAgreement:
     eligible = judicial_eligible(case, agreement)
     if eligible:
         deadline_open(case=case, kind=KIND_CONFIRMATION, label=_("共同申请司法确认"), unit=Deadline.Unit.DAYS,
-                      length=rules.confirmation_days, start_date=today, actor=actor)
+                      length=rules.confirmation_days, start_date=today, actor=actor, after_closure=True)
     deadline_open(case=case, kind=KIND_PERFORMANCE, label=_("协议履行期限（届时回访）"), unit=Deadline.Unit.DAYS,
                   length=max((agreement.performance_due - today).days, 0), start_date=today, actor=actor,
-                  responsible_role=Role.MEDIATOR, assignee=mediator)
+                  responsible_role=Role.MEDIATOR, assignee=mediator, after_closure=True)
     body = _("案件%(number)s的调解协议已生效，请按协议于%(due)s前履行。") % {
         "number": case.number, "due": cn_date(agreement.performance_due)}
     if eligible:

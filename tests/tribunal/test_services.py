@@ -87,6 +87,8 @@ def test_judicial_confirmation_confirmed(court, people):
     assert case.status == CaseStatus.MEDIATED and case.organization == court.committee
     assert ruling.confirmed is True and ruling.ruled_by == court.judge
     assert Deadline.objects.get(case=case, kind=tribunal.KIND_CONFIRMATION_RULING).state == Deadline.State.MET
+    # Back to 调解成功 (a closing status): the agreement's performance follow-up keeps running.
+    assert Deadline.objects.get(case=case, kind="mediation_performance").state == Deadline.State.RUNNING
     notes = Notification.objects.filter(case=case, subject="人民法院裁定确认调解协议有效", channel="in_app")
     assert {n.user for n in notes} == {people.applicant, people.respondent}
 

@@ -249,7 +249,7 @@ def adjudication_make_final(*, actor=None, case, today=None) -> Performance | No
         performance.deadline = deadline_open(
             case=adj.case, kind=c.K_FOLLOW_UP, label=_("裁决履行情况跟踪"), unit=Deadline.Unit.DAYS,
             length=c.conf("FOLLOW_UP_DAYS"), start_date=today, actor=actor,
-            responsible_role=Role.ENFORCEMENT_OFFICER, assignee=adj.handler,
+            responsible_role=Role.ENFORCEMENT_OFFICER, assignee=adj.handler, after_closure=True,
         )
         performance.save(update_fields=["deadline"])
     event_record(case=adj.case, actor=actor, kind="adjudication_final", public=True,

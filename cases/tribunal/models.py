@@ -1,6 +1,8 @@
 """精审 at the circuit station: a transferred case's court stage, and a judicial confirmation's ruling."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Evidence, Organization
@@ -61,6 +63,9 @@ class ConfirmationRuling(models.Model):
     ruled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
     )
+    ruling_file = models.ForeignKey(
+        Evidence, verbose_name=_("裁定书"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("司法确认")
@@ -70,3 +75,99 @@ class ConfirmationRuling(models.Model):
 
     def __str__(self):
         return f"{self.case} 司法确认"
+
+
+class DockingClient(models.Model):
+    """The court's own case system, authenticated by a bearer token scoped to one circuit station.
+
+    Only the token's SHA-256 is stored: the token itself is shown once, when the client is created.
+    ``acting_user`` is the station's service account, so services get an actor and the timeline
+    shows who acted.
+    """
+
+    station = models.ForeignKey(Organization, verbose_name=_("巡回审判站"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("名称"), max_length=100)
+    scopes = models.JSONField(_("权限范围"), default=list)
+    token_hash = models.CharField(_("令牌摘要（SHA-256）"), max_length=64, unique=True, editable=False)
+    token_prefix = models.CharField(_("令牌前缀"), max_length=12, editable=False,
+                                    help_text=_("便于辨认令牌，不足以使用令牌。"))
+    acting_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("服务账号"), on_delete=models.PROTECT, related_name="docking_client",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("对接客户端")
+        verbose_name_plural = _("对接客户端")
+        ordering = ["station", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.station}）"
+
+
+class DockingCallQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("DockingCall is append-only.")
+
+    def delete(self):
+        raise ValidationError("DockingCall is append-only.")
+
+
+class DockingCall(models.Model):
+    """One call to the docking API, failed authentications included: the append-only audit trail."""
+
+    created_at = models.DateTimeField(_("时间（UTC）"), default=timezone.now, db_index=True)
+    client = models.ForeignKey(DockingClient, verbose_name=_("对接客户端"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="calls")
+    method = models.CharField(_("方法"), max_length=10)
+    path = models.CharField(_("路径"), max_length=500)
+    operation_id = models.CharField(_("接口"), max_length=100, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("状态码"))
+    idempotency_key = models.CharField(_("幂等键"), max_length=255, blank=True)
+    fingerprint = models.CharField(_("请求指纹"), max_length=64, blank=True)
+    case_id = models.BigIntegerField(_("案件"), null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"))
+
+    objects = DockingCallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("对接调用记录")
+        verbose_name_plural = _("对接调用记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "created_at"], name="docking_call_client")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.status_code}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("DockingCall is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("DockingCall is append-only.")
+
+
+class DockingIdempotency(models.Model):
+    """The first successful answer to one ``Idempotency-Key`` of one client, replayed byte for byte."""
+
+    client = models.ForeignKey(DockingClient, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="docking_idempotency_once")]
+
+    def __str__(self):
+        return f"{self.client_id}:{self.key}"

@@ -91,6 +91,13 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections, checked before reuse: a connection the database dropped (restart,
+# failover) is replaced on the next request instead of failing it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # A database that does not answer fails the request in seconds (a 503), not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -164,8 +171,21 @@ CELERY_TIMEZONE = TIME_ZONE
 # A publish that cannot reach the broker fails fast; the outbox (Notification rows) keeps the work.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis: a message taken but not acknowledged (worker killed) goes back to the queue after
+# ``visibility_timeout`` seconds. Shorter recovers a crash sooner; a task running longer than
+# it is handed to a second worker too (every task is idempotent, so that costs work, not
+# correctness). No task here runs for minutes; see docs/reliability.md.
+# ``max_retries: 0`` + socket timeouts: a web request never waits on a dead broker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
 CELERY_BEAT_SCHEDULE = {
     "cases-flush-outbox": {"task": "cases.tasks.flush_outbox", "schedule": 60.0},
+    "documents-flush-queued": {"task": "cases.documents.tasks.flush_queued_documents", "schedule": 60.0},
     "intake-lapse-overdue-supplements": {
         "task": "cases.intake.tasks.lapse_overdue_supplements",
         "schedule": 3600.0,

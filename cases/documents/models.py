@@ -98,7 +98,16 @@ class DocumentNumberSequence(models.Model):
 
 
 class Document(models.Model):
-    """文书: one issued PDF. Re-issuing the same type (and series) for a case supersedes the previous one."""
+    """文书: one issued PDF. Re-issuing the same type (and series) for a case supersedes the previous one.
+
+    A document is either rendered at once (``document_issue``) or queued with its number and
+    version reserved and rendered by a worker (``document_queue`` → ``render_document``); the
+    row is the idempotency key of that rendering: it is rendered once, however often the task runs.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("生成中")
+        RENDERED = "rendered", _("已生成")
 
     case = models.ForeignKey(
         Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="documents", null=True, blank=True,
@@ -137,6 +146,11 @@ class Document(models.Model):
     )
     verification_code = models.CharField(_("验证码"), max_length=40, unique=True, default=new_verification_code)
     public = models.BooleanField(_("当事人可见"), default=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.RENDERED)
+    render_spec = models.JSONField(
+        _("生成参数"), default=dict, blank=True,
+        help_text="For a queued document: the template and its JSON context, rendered later by a worker.",
+    )
 
     class Meta:
         verbose_name = _("文书")

@@ -45,8 +45,9 @@ def document_for_user(user, document_id) -> Document:
         document_id = int(document_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    document = Document.objects.select_related("case", "organization").filter(pk=document_id).first()
-    if document is None:
+    document = (Document.objects.select_related("case", "organization")
+                .filter(pk=document_id, state=Document.State.RENDERED).first())
+    if document is None:  # a queued document has no file yet: not found, like one that does not exist
         raise Http404
     if document.case_id is None:
         if _is_admin(user):

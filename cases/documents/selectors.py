@@ -8,7 +8,8 @@ def case_documents(user, case) -> list[Document]:
 
     The caller has already checked that the user may see the case.
     """
-    qs = Document.objects.filter(case=case).select_related("organization", "superseded_by")
+    qs = (Document.objects.filter(case=case, state=Document.State.RENDERED)
+          .select_related("organization", "superseded_by"))
     if not is_case_staff(user, case):
         qs = qs.filter(public=True)
     return list(qs.prefetch_related("services").order_by("-issued_at", "-id"))

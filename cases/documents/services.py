@@ -37,8 +37,10 @@ How to add a document type
    context={...})`` from the tier's service, inside its transaction.
 """
 import base64
+import datetime
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 
 import qrcode
@@ -65,6 +67,8 @@ from cases.documents.models import (
 )
 from cases.models import Party
 from cases.services.events import event_record
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = "documents/pdf"
 
@@ -267,6 +271,145 @@ def document_issue(
     return document
 
 
+def _encode(value, path="context"):
+    """A queued document's context travels as JSON; dates are tagged so they come back as dates.
+    Anything else (a model instance) is refused: pass its id and let the template read the case."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
+        return {key: _encode(item, f"{path}.{key}") for key, item in value.items()}
+    raise DocumentError("A queued document's context must be JSON (%(path)s is %(kind)s)",
+                        code="context_not_json", params={"path": path, "kind": type(value).__name__})
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if isinstance(value, dict):
+        if value.keys() == {"$date"}:
+            return datetime.date.fromisoformat(value["$date"])
+        if value.keys() == {"$datetime"}:
+            return datetime.datetime.fromisoformat(value["$datetime"])
+        return {key: _decode(item) for key, item in value.items()}
+    return value
+
+
+@transaction.atomic
+def document_queue(
+    *, actor, case, doc_type, organization, context=None, template=None, public=True, title=None, series="",
+) -> Document:
+    """Reserve the number and version of a document now; render it in a worker after commit.
+
+    For documents whose rendering should not hold up a web request (long reports, batches).
+    The row is the idempotency key: ``document_render`` renders a queued row once, however
+    often its task is delivered. ``context`` must be JSON (ids, strings, numbers, ISO dates);
+    the template still gets the case data of ``document_issue``. The ``document_issued`` event
+    is recorded when the PDF and its hash exist.
+    """
+    doc_type = DocumentType(doc_type)
+    context = dict(context or {})
+    _check_context(doc_type, context)
+    encoded = _encode(context)
+    with translation.override("zh-hans"):
+        title = str(title or doc_type.label)
+    issued_at = timezone.now()
+    year = timezone.localdate(issued_at).year
+    sequence = _next_sequence(organization, doc_type, year)
+    number = format_document_number(document_number_prefix(organization, doc_type), year, sequence)
+    version = 1
+    if case is not None:
+        last = (Document.objects.select_for_update().filter(case=case, doc_type=doc_type, series=series)
+                .order_by("-version").first())
+        version = last.version + 1 if last else 1
+    document = Document.objects.create(
+        case=case, doc_type=doc_type, series=series, title=title, number=number, year=year, sequence=sequence,
+        version=version, organization=organization, sha256="", size=0, page_count=0, issued_at=issued_at,
+        issued_by=actor if actor is not None and actor.is_authenticated else None, public=public,
+        state=Document.State.QUEUED,
+        render_spec={"template": template or f"{TEMPLATE_DIR}/{doc_type.value}.html", "context": encoded},
+    )
+    transaction.on_commit(lambda: enqueue_render(document.pk))
+    return document
+
+
+def enqueue_render(document_id: int) -> bool:
+    """Hand one queued document to the broker. Best effort: the QUEUED row is the queue, and
+    ``flush_queued_documents`` (beat) hands it over again after a broker outage."""
+    from cases.documents.tasks import render_document
+
+    try:
+        render_document.delay(document_id)
+    except Exception:  # broker unreachable: kombu/redis raise various errors
+        logger.warning("broker unavailable; document %s stays queued", document_id, exc_info=True)
+        return False
+    return True
+
+
+def queued_for_flush(older_than_seconds: int = 60, limit: int = 200) -> list[int]:
+    """Queued documents old enough that their first enqueue may have been lost."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    return list(Document.objects.filter(state=Document.State.QUEUED, issued_at__lt=cutoff)
+                .order_by("issued_at").values_list("pk", flat=True)[:limit])
+
+
+def document_render(document_id: int) -> bool:
+    """Render one queued document: the PDF, its hash, the supersession and the case event.
+
+    Idempotent: the row is locked for the whole rendering and only a QUEUED row is rendered,
+    so a second delivery of the task waits, then finds it RENDERED and does nothing. The file
+    name is fixed per row, so a worker killed after writing the file but before the commit
+    leaves nothing behind: the retry overwrites that same file.
+    """
+    with transaction.atomic():
+        document = (Document.objects.select_for_update(of=("self",)).select_related("case", "organization")
+                    .filter(pk=document_id).first())
+        if document is None or document.state != Document.State.QUEUED:
+            return False
+        spec = document.render_spec or {}
+        meta = DocumentMeta(
+            number=document.number, title=document.title, doc_type=document.doc_type,
+            type_label=str(DocumentType(document.doc_type).label), version=document.version,
+            issued_at=document.issued_at, verification_code=document.verification_code,
+            verify_url=verification_url(document.verification_code),
+            qr=qr_data_uri(verification_url(document.verification_code)),
+        )
+        full_context = {**_case_context(document.case), "organization": document.organization,
+                        **_decode(spec.get("context") or {}), "document": meta}
+        pdf, pages = _render(spec.get("template") or f"{TEMPLATE_DIR}/{document.doc_type}.html", full_context)
+        storage = document.file.storage
+        name = f"documents/{timezone.localtime(document.issued_at):%Y/%m}/queued-{document.pk}.pdf"
+        if storage.exists(name):
+            storage.delete(name)
+        try:
+            document.file.name = storage.save(name, ContentFile(pdf))
+            document.sha256 = hashlib.sha256(pdf).hexdigest()
+            document.size, document.page_count = len(pdf), pages
+            document.state = Document.State.RENDERED
+            fields = ["file", "sha256", "size", "page_count", "state"]
+            if document.case_id is not None:
+                (Document.objects.filter(case_id=document.case_id, doc_type=document.doc_type, series=document.series,
+                                         version__lt=document.version, superseded_by__isnull=True)
+                 .update(superseded_by=document))
+                document.event = event_record(
+                    case=document.case, actor=document.issued_by, kind="document_issued", public=document.public,
+                    message=document.title,
+                    after={"document": document.pk, "type": document.doc_type, "number": document.number,
+                           "sha256": document.sha256, "version": document.version},
+                )
+                fields.append("event")
+            document.save(update_fields=fields)
+        except BaseException:
+            storage.delete(name)
+            raise
+    return True
+
+
 ELECTRONIC_METHODS = frozenset({Service.Method.ELECTRONIC, Service.Method.IN_APP, Service.Method.SMS_LINK})
 
 
@@ -350,7 +493,7 @@ def document_verify(code) -> Document | None:
         return None
     return (
         Document.objects.select_related("organization", "superseded_by")
-        .filter(verification_code=code).first()
+        .filter(verification_code=code, state=Document.State.RENDERED).first()
     )
 
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cases.audit import views as security_views
 from cases.forms import LoginForm
 
 urlpatterns = [
@@ -10,4 +11,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", security_views.otp_verify, name="otp_verify"),
+    path("otp/setup/", security_views.otp_setup, name="otp_setup"),
+    path("otp/setup/qr.svg", security_views.otp_qr, name="otp_qr"),
 ]

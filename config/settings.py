@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "cases.surveys",
     "cases.statistics",
     "cases.tribunal",
+    "cases.audit",
     "mediation",
     "workflows",
 ]
@@ -62,8 +66,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cases.audit.middleware.SessionLifetimeMiddleware",
+    "cases.audit.middleware.StaffOTPMiddleware",
+    "cases.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -195,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "cases.audit.authentication.OTPTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -219,9 +228,36 @@ SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="璧山知识产权")
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Absolute lifetime: a session ends this long after the password login, however active (cases.audit).
+IPDR_SESSION_ABSOLUTE_SECONDS = env.int("IPDR_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Staff (every role but the parties) pass a TOTP step after the password (django-otp); docs/security.md.
+IPDR_STAFF_OTP_REQUIRED = env.bool("IPDR_STAFF_OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="知识产权纠纷多元化解平台")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+# Security audit log (cases.audit): kept at least this long; the application never deletes it.
+IPDR_AUDIT_RETENTION_DAYS = env.int("IPDR_AUDIT_RETENTION_DAYS", default=183)
+
+# Content-Security-Policy (django-csp 4): only our own scripts, styles and images; no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -44,6 +44,12 @@ def _private_storage(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _staff_otp_off(settings):
+    """Staff tests log in with ``force_login`` and no second factor; tests/cases/test_otp.py turns it on."""
+    settings.IPDR_STAFF_OTP_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process unless a test asks for the real worker (the ``real_broker`` fixture)."""
     from config.celery import app

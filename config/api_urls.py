@@ -1,5 +1,5 @@
 """The versioned REST API: /api/v1/ (session and token authentication)."""
-from django.urls import path
+from django.urls import include, path
 
 from cases import api as cases_api
 from cases.adjudication import api as adjudication_api
@@ -12,6 +12,7 @@ from workflows import views_adjudication as workflows_adjudication
 app_name = "v1"
 urlpatterns = [
     path("auth/token/", cases_api.TokenView.as_view(), name="auth-token"),
+    path("docking/", include("workflows.urls_docking")),  # 诉调对接: the court's own case system
     path("cases/", cases_api.CaseListView.as_view(), name="case-list"),
     path("cases/<int:case_id>/", cases_api.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:case_id>/evidence/", cases_api.EvidenceUploadView.as_view(), name="case-evidence"),

@@ -166,13 +166,13 @@ def court_close(*, actor, case, outcome, decided_on, summary, document=None):
 
 
 @transaction.atomic
-def confirmation_ruled(*, actor, case, confirmed, reasons=""):
+def confirmation_ruled(*, actor, case, confirmed, reasons="", document=None):
     """The judge's 司法确认 ruling: the case goes back to 快调 (调解成功) with the ruling stored; the committee
     follows up performance (confirmed) or the parties are told they may sue (rejected)."""
     from cases.services import case_move_to_organization
     from cases.tribunal.services import confirmation_rule
 
-    ruling = confirmation_rule(actor=actor, case=case, confirmed=confirmed, reasons=reasons)
+    ruling = confirmation_rule(actor=actor, case=case, confirmed=confirmed, reasons=reasons, document=document)
     case.refresh_from_db()
     committee = organization_for(case, Organization.Kind.MEDIATION_COMMITTEE)
     case_move_to_organization(case=case, organization=committee, actor=actor,

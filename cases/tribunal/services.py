@@ -116,7 +116,7 @@ def transfer_docket(*, actor, case, court_reference) -> CourtStage:
     return stage
 
 
-def _outcome_file(actor, case, document):
+def _outcome_file(actor, case, document, description=None):
     """The court's judgment (or other closing document) as a checked PDF on the case file."""
     from cases.services.evidence import evidence_add
     from cases.uploads import check_upload
@@ -124,7 +124,8 @@ def _outcome_file(actor, case, document):
     checked = check_upload(document)
     if checked.content_type != "application/pdf":
         raise ValidationError({"document": [_("裁判文书请上传PDF文件。")]}, code="type")
-    return evidence_add(actor=actor, case=case, uploaded_file=document, description=_("人民法院裁判文书"))
+    return evidence_add(actor=actor, case=case, uploaded_file=document,
+                        description=description or _("人民法院裁判文书"))
 
 
 @transaction.atomic
@@ -214,8 +215,9 @@ def confirmation_accept(*, actor, case) -> ConfirmationRuling:
 
 
 @transaction.atomic
-def confirmation_rule(*, actor, case, confirmed: bool, reasons="") -> ConfirmationRuling:
-    """The judge rules: confirmed (the agreement may be enforced) or rejected (the parties may sue)."""
+def confirmation_rule(*, actor, case, confirmed: bool, reasons="", document=None) -> ConfirmationRuling:
+    """The judge rules: confirmed (the agreement may be enforced) or rejected (the parties may sue).
+    ``document``, the ruling (裁定书) as a PDF, is kept on the case file when the court sends it."""
     _require_role(actor, JUDGE_ROLES)
     reasons = (reasons or "").strip()
     if not confirmed and not reasons:
@@ -230,9 +232,11 @@ def confirmation_rule(*, actor, case, confirmed: bool, reasons="") -> Confirmati
         raise ValidationError(_("请先受理司法确认申请。"), code="status")
     if ruling.ruled_at is not None:
         raise ValidationError(_("已经作出裁定。"), code="status")
+    if document is not None:
+        ruling.ruling_file = _outcome_file(actor, case, document, description=_("人民法院司法确认裁定书"))
     ruling.confirmed, ruling.reasons = bool(confirmed), reasons
     ruling.ruled_at, ruling.ruled_by = timezone.now(), actor
-    ruling.save(update_fields=["confirmed", "reasons", "ruled_at", "ruled_by"])
+    ruling.save(update_fields=["confirmed", "reasons", "ruled_at", "ruled_by", "ruling_file"])
     for deadline in Deadline.objects.filter(case_id=case.pk, kind=KIND_CONFIRMATION_RULING,
                                             state=Deadline.State.RUNNING):
         deadline_complete(deadline=deadline, actor=actor)

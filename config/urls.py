@@ -23,3 +23,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# A database outage anywhere in a request is a 503 "try again shortly", not a 500 (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -346,3 +346,29 @@ def station_delegations(station, *, result=None):
     if result:
         qs = qs.filter(result=result)
     return qs.order_by("-delegated_at")
+
+
+DELEGATION_DONE_SHOWN = 200
+
+
+def station_delegation_queue(station, today=None) -> dict:
+    """The station's 委派调解 page: the pending ones first (soonest limit first, overdue flagged), then the
+    reported ones (latest report first, the most recent ``DELEGATION_DONE_SHOWN``). Two queries."""
+    today = today or timezone.localdate()
+    base = CourtDelegation.objects.filter(station_id=station.pk).select_related("case", "result_document")
+    pending = list(base.filter(result=CourtDelegation.Result.PENDING).order_by("due_date", "delegated_at", "pk"))
+    for row in pending:
+        row.overdue = row.due_date < today
+    done = list(base.exclude(result=CourtDelegation.Result.PENDING)
+                .order_by("-reported_at", "-delegated_at", "-pk")[:DELEGATION_DONE_SHOWN])
+    for row in done:
+        row.overdue = False
+    return {"pending": pending, "done": done, "overdue_count": sum(r.overdue for r in pending)}
+
+
+def station_delegation_counts(station, today=None) -> dict:
+    """For the station queue's header: delegations in mediation, and how many of them are past their limit."""
+    today = today or timezone.localdate()
+    return CourtDelegation.objects.filter(station_id=station.pk, result=CourtDelegation.Result.PENDING).aggregate(
+        pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)),
+    )

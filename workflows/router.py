@@ -14,6 +14,15 @@ from cases.services import case_change_status, case_enter_tier, organization_for
 from mediation import services as mediation
 
 
+def _to_station(case, actor, station, reason):
+    """The case arrives at the circuit station as 已移送法院; its 移送函 is issued after commit by a task."""
+    from cases.tribunal.tasks import enqueue_transfer_letter
+
+    case_enter_tier(case=case, actor=actor, organization=station, status=CaseStatus.TRANSFERRED, number=False,
+                    reason=reason)
+    enqueue_transfer_letter(case)
+
+
 def _enter(case, actor, route):
     """Enter the tier that ``route`` names."""
     if route == Route.MEDIATION:
@@ -26,9 +35,7 @@ def _enter(case, actor, route):
         adjudication_receive(actor=actor, case=case)
         start_for(case, actor)
     elif route == Route.LITIGATION:
-        station = organization_for(case, Organization.Kind.CIRCUIT_STATION)
-        case_enter_tier(case=case, actor=actor, organization=station, status=CaseStatus.TRANSFERRED,
-                        number=False, reason=_("移送人民法院"))
+        _to_station(case, actor, organization_for(case, Organization.Kind.CIRCUIT_STATION), _("移送人民法院"))
     else:
         raise ValidationError({"route": [_("请选择分流去向。")]}, code="route")
 
@@ -92,8 +99,7 @@ def adjudication_suit_filed(*, actor, case, party, court, filed_on, court_refere
                                     court_reference=court_reference)
     station = organization_for(case, Organization.Kind.CIRCUIT_STATION)
     case.refresh_from_db()
-    case_enter_tier(case=case, actor=actor, organization=station, status=CaseStatus.TRANSFERRED, number=False,
-                    reason=_("当事人不服行政裁决向人民法院起诉，移送人民法院"))
+    _to_station(case, actor, station, _("当事人不服行政裁决向人民法院起诉，移送人民法院"))
     return suit
 
 
@@ -124,8 +130,7 @@ def terminate_mediation(*, actor, case, reason, note=""):
     case.refresh_from_db()
     delegation = CourtDelegation.objects.filter(case_id=case.pk).select_related("station").first()
     if delegation is not None:
-        case_enter_tier(case=case, actor=actor, organization=delegation.station, status=CaseStatus.TRANSFERRED,
-                        number=False, reason=_("调解不成，案件退回人民法院"))
+        _to_station(case, actor, delegation.station, _("调解不成，案件退回人民法院"))
         mediation.court_materials_returned(case=case, actor=actor)
     return case
 

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import CaseStatus
 from cases.permissions import access_case, require_role
-from cases.tribunal import selectors
+from cases.tribunal import package, selectors
 from cases.tribunal import services as tribunal
 from cases.tribunal.models import CourtStage
 from workflows import router
@@ -105,6 +105,7 @@ def _page(request, case, bound=None, status=200):
         "case": case, "stage": tribunal.stage_of(case), "ruling": tribunal.ruling_of(case),
         "forms": _forms(case, request.user, bound),
         "letters": case.documents.filter(doc_type="transfer_letter").order_by("-version"),
+        "package_ready": case.status in tribunal.PACKAGE_STATUSES and package.current_letter(case) is not None,
     }, status=status)
 
 
@@ -145,6 +146,38 @@ def action(request, case_id, name):
     messages.error(request, _("请更正下面标出的问题后再提交。"))
     case.refresh_from_db()
     return _page(request, case, bound=form, status=400)
+
+
+PACKAGE_PARTS = {"pdf": ("application/pdf", "pdf"), "zip": ("application/zip", "zip")}
+
+
+@never_cache
+@login_required
+def package_download(request, case_id, part):
+    """The transfer package (移送材料) as one PDF or as the zip of originals; each download is recorded."""
+    if part not in PACKAGE_PARTS:
+        raise Http404
+    case = access_case(request.user, case_id, perm="change_case", roles=STATION_ROLES)
+    if case.status not in tribunal.PACKAGE_STATUSES:
+        raise Http404
+    builder = package.package_pdf if part == "pdf" else package.package_zip
+    try:
+        out, sha256, size = package.spooled(builder, case)
+    except package.PackageError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("workflows:tribunal:case", case_id=case.pk)
+    try:
+        tribunal.transfer_package_record_download(actor=request.user, case=case, part=part, sha256=sha256,
+                                                  size=size)
+    except BaseException:
+        out.close()
+        raise
+    content_type, ext = PACKAGE_PARTS[part]
+    name = f"{package.safe_name(_('移送材料'))}-{package.safe_name(case.number or str(case.pk))}.{ext}"
+    response = FileResponse(out, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Package-SHA256"] = sha256
+    return response
 
 
 def access_case_or_none(user, case_id):

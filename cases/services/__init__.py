@@ -10,6 +10,7 @@ from cases.services.cases import (  # noqa: F401
     case_create,
     case_enter_tier,
     case_move_to_organization,
+    case_set_court_reference,
     organization_for,
 )
 from cases.services.events import event_record  # noqa: F401

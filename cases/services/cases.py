@@ -252,6 +252,31 @@ def case_enter_tier(*, case, actor, organization, status, number=True, reason=""
     return case
 
 
+COURT_REFERENCE_MAX = 60
+
+
+@transaction.atomic
+def case_set_court_reference(*, actor, case, court_reference, reason="") -> Case:
+    """Write the court's own case number (法院案号) on the case, as the court gave it; recorded with the old one."""
+    court_reference = (court_reference or "").strip()
+    if not court_reference:
+        raise ValidationError({"court_reference": [_("请填写法院案号。")]}, code="required")
+    if len(court_reference) > COURT_REFERENCE_MAX:
+        raise ValidationError({"court_reference": [_("法院案号不能超过%(n)d个字符。") % {"n": COURT_REFERENCE_MAX}]},
+                              code="max_length")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    before = locked.court_reference
+    if before == court_reference:
+        return case
+    locked.court_reference = court_reference
+    locked.save(update_fields=["court_reference", "updated_at"])
+    event_record(case=locked, actor=actor, kind="court_reference_set", public=True,
+                 message=reason or _("法院案号：%(ref)s") % {"ref": court_reference},
+                 before={"court_reference": before}, after={"court_reference": court_reference})
+    case.court_reference, case.updated_at = locked.court_reference, locked.updated_at
+    return case
+
+
 def organization_for(case, kind):
     """The organisation of ``kind`` in the case's district (the next tier's institution)."""
     from cases.models import Organization

@@ -48,6 +48,8 @@ def masked_text(context, text):
 EVENT_LABELS = {
     "tribunal_transfer_acknowledged": gettext_lazy("法院签收移送"),
     "tribunal_docketed": gettext_lazy("法院立案"),
+    "tribunal_package_downloaded": gettext_lazy("下载移送材料"),
+    "court_reference_set": gettext_lazy("登记法院案号"),
     "tribunal_outcome_recorded": gettext_lazy("法院结案"),
     "tribunal_confirmation_accepted": gettext_lazy("受理司法确认"),
     "tribunal_confirmation_ruled": gettext_lazy("司法确认裁定"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases import notifications
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, Organization, Party, Role
-from cases.services import case_change_status, event_record
+from cases.services import case_change_status, case_set_court_reference, event_record
 from cases.services.deadlines import deadline_complete, deadline_open
 from cases.tribunal.models import ConfirmationRuling, CourtStage
 
@@ -103,8 +103,8 @@ def transfer_docket(*, actor, case, court_reference) -> CourtStage:
     stage.docketed_at, stage.docketed_by = timezone.now(), actor
     stage.save(update_fields=["docketed_at", "docketed_by"])
     before = case.court_reference
-    case.court_reference = court_reference
-    case.save(update_fields=["court_reference", "updated_at"])
+    case_set_court_reference(actor=actor, case=case, court_reference=court_reference,
+                             reason=_("人民法院立案，法院案号%(ref)s") % {"ref": court_reference})
     case_change_status(case=case, actor=actor, to=CaseStatus.IN_COURT,
                        reason=_("人民法院已立案（%(ref)s）") % {"ref": court_reference})
     event_record(case=case, actor=actor, kind="tribunal_docketed", public=True,
@@ -272,16 +272,62 @@ def sending_organization(case):
     return case.organization
 
 
+PACKAGE_STATUSES = (CaseStatus.TRANSFERRED, CaseStatus.IN_COURT, CaseStatus.COURT_CLOSED)
+
+
 @transaction.atomic
 def transfer_package_build(*, actor, case):
-    """Issue the 移送函: case summary, parties, claims, and every document and evidence with its SHA-256."""
+    """Issue the 移送函 (again) at the clerk's request: a new version supersedes the previous one."""
+    _require_role(actor, CLERK_ROLES)
+    case = _locked(case)
+    _require_status(case, *PACKAGE_STATUSES)
+    _require_station(case)
+    return _issue_transfer_letter(actor, case)
+
+
+def arrival_event(case) -> CaseEvent | None:
+    """The status change that brought the case to the station as 已移送法院 last (its arrival)."""
+    return (CaseEvent.objects.filter(case_id=case.pk, kind="status_changed", after__status=CaseStatus.TRANSFERRED)
+            .order_by("-created_at", "-id").first())
+
+
+@transaction.atomic
+def transfer_letter_issue_on_arrival(*, case, arrival_id):
+    """The 移送函 issued by the system when a case arrives at the station (``tasks.transfer_letter_on_arrival``).
+
+    At most one letter per arrival: the case row is locked, and nothing is issued when a letter
+    (automatic or the clerk's) already exists since that arrival, when a later arrival exists,
+    or when the case is no longer at the station. Returns the new letter or None.
+    """
+    from cases.documents.models import DocumentType
+
+    case = _locked(case)
+    arrival = arrival_event(case)
+    if arrival is None or arrival.pk != arrival_id:
+        return None
+    if case.status not in PACKAGE_STATUSES or case.organization.kind != Organization.Kind.CIRCUIT_STATION:
+        return None
+    if case.documents.filter(doc_type=DocumentType.TRANSFER_LETTER, issued_at__gte=arrival.created_at).exists():
+        return None
+    return _issue_transfer_letter(None, case)
+
+
+@transaction.atomic
+def transfer_package_record_download(*, actor, case, part, sha256, size):
+    """A download of the transfer package (``part``: "pdf" or "zip"), kept in the audit trail with its hash."""
+    _require_role(actor, CLERK_ROLES)
+    labels = {"pdf": _("移送材料（PDF）"), "zip": _("移送材料（压缩包）")}
+    if part not in labels:
+        raise ValidationError(_("没有这种移送材料。"), code="part")
+    event_record(case=case, actor=actor, kind="tribunal_package_downloaded", public=False,
+                 message=_("下载%(part)s") % {"part": labels[part]},
+                 after={"part": part, "sha256": sha256, "size": size})
+
+
+def _issue_transfer_letter(actor, case):
     from cases.documents.models import DocumentType
     from cases.documents.services import document_issue
 
-    _require_role(actor, CLERK_ROLES)
-    case = _locked(case)
-    _require_status(case, CaseStatus.TRANSFERRED, CaseStatus.IN_COURT, CaseStatus.COURT_CLOSED)
-    _require_station(case)
     documents = list(case.documents.filter(superseded_by__isnull=True)
                      .exclude(doc_type=DocumentType.TRANSFER_LETTER).order_by("issued_at", "id"))
     evidence = list(case.evidence.select_related("party").order_by("uploaded_at", "id"))

@@ -1,0 +1,42 @@
+"""Celery adapters of 精审: load by id, call a service. Idempotent, acknowledged late, retried."""
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from cases.models import Case
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6, default_retry_delay=30)
+def transfer_letter_on_arrival(self, case_id: int, arrival_id: int):
+    """Issue the 移送函 for one arrival at the station; a second run issues nothing (see the service)."""
+    from cases.tribunal.services import transfer_letter_issue_on_arrival
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return None
+    try:
+        letter = transfer_letter_issue_on_arrival(case=case, arrival_id=arrival_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    return letter.pk if letter is not None else None
+
+
+def enqueue_transfer_letter(case) -> None:
+    """After the arrival commits, ask a worker for the 移送函. Best effort: with the broker down the
+    arrival still commits and the clerk issues the letter from the station page."""
+    from cases.tribunal.services import arrival_event
+
+    arrival = arrival_event(case)
+    if arrival is None:
+        return
+
+    def send(case_id=case.pk, arrival_id=arrival.pk):
+        try:
+            transfer_letter_on_arrival.delay(case_id, arrival_id)
+        except Exception:  # broker unreachable: kombu/redis raise various errors
+            logger.warning("could not enqueue the transfer letter of case %s", case_id, exc_info=True)
+
+    transaction.on_commit(send)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.admin import GuardedModelAdmin
 
 from cases import models
@@ -14,6 +16,27 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "phone", "organization", "is_active")
     list_filter = ("organization", "groups", "is_active")
     search_fields = ("username", "full_name", "phone", "email")
+    actions = ["deactivate_users"]
+
+    @admin.action(description=gettext_lazy("停用所选账号（立即结束其会话并作废令牌）"))
+    def deactivate_users(self, request, queryset):
+        from cases.audit.services import user_deactivate
+
+        users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
+        for user in users:
+            user_deactivate(actor=request.user, user=user, request=request, reason="admin action")
+        self.message_user(request, _("已停用%(count)d个账号。") % {"count": len(users)})
+
+    def save_model(self, request, obj, form, change):
+        """Unticking 有效 in the form disables through the service: sessions and tokens end now."""
+        disabling = change and "is_active" in form.changed_data and not obj.is_active
+        if disabling:
+            obj.is_active = True  # the service makes the change, after the other fields are saved
+        super().save_model(request, obj, form, change)
+        if disabling:
+            from cases.audit.services import user_deactivate
+
+            user_deactivate(actor=request.user, user=obj, request=request, reason="admin form")
 
 
 @admin.register(models.District)

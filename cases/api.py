@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -42,6 +41,8 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases import selectors, serializers
+from cases.audit.authentication import OTPTokenAuthentication
+from cases.audit.services import TokenRefused, token_issue, token_revoke
 from cases.models import CaseEvent, CaseStatus, Organization, Role, Tier
 from cases.permissions import access_case, access_evidence, can_add_evidence, require_role
 from cases.services import case_create, event_record, evidence_add
@@ -180,7 +181,7 @@ class ApiMixin:
 
     versioning_class = ApiVersioning
     # Token first: an unauthenticated request then answers 401 with ``WWW-Authenticate: Token``.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [OTPTokenAuthentication, SessionAuthentication]
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -222,10 +223,11 @@ class TokenView(ApiView):
         operation_id="auth_token_create", tags=["auth"], summary="获取访问令牌",
         description=(
             "用户名（或手机号码、电子邮箱）与密码正确时返回令牌（同一用户重复获取返回同一令牌）。"
+            "工作人员须同时提交验证器的6位验证码 otp（未绑定验证器 403 otp_not_enrolled）。"
             "用户不存在与密码错误的回答完全相同；连续失败5次锁定30分钟（429）。"
         ),
         request=serializers.TokenRequestSerializer,
-        responses={200: serializers.TokenResponseSerializer, **serializers.error_responses(400, 429)},
+        responses={200: serializers.TokenResponseSerializer, **serializers.error_responses(400, 403, 429)},
     )
     def post(self, request):
         data = validated(serializers.TokenRequestSerializer, request.data).validated_data
@@ -241,7 +243,10 @@ class TokenView(ApiView):
                 {"detail": _("账号或密码不正确。连续失败5次将锁定30分钟。"), "code": "invalid_credentials"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        try:
+            token = token_issue(request=request._request, user=user, otp=data.get("otp", ""))
+        except TokenRefused as refused:
+            return Response({"detail": refused.message, "code": refused.code}, status=refused.status)
         body = {
             "token": token.key,
             "user": {"id": user.pk, "username": user.username, "full_name": user.full_name,
@@ -254,7 +259,7 @@ class TokenView(ApiView):
         request=None, responses={204: OpenApiResponse(description="令牌已作废。"), **serializers.error_responses(401)},
     )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        token_revoke(request=request._request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

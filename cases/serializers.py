@@ -115,6 +115,10 @@ def error_responses(*codes):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=254, help_text="用户名、手机号码或电子邮箱。")
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.RegexField(
+        r"^\d{6}$", required=False, allow_blank=True, help_text="工作人员必填：验证器显示的6位验证码。",
+        error_messages={"invalid": gettext_lazy("请输入验证器显示的6位数字。")},
+    )
 
 
 class TokenUserSerializer(serializers.Serializer):

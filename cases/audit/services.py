@@ -95,3 +95,55 @@ def user_deactivate(*, actor, user, request=None, reason=""):
         strict=True,
     )
     return user
+
+
+class TokenRefused(Exception):
+    """The password was right but the token cannot be issued (staff second factor)."""
+
+    def __init__(self, code, message, status):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def token_issue(*, request, user, otp=""):
+    """An API token for ``user`` (password already checked); staff must add a valid TOTP code.
+
+    The code is checked outside the transaction so a wrong one still counts for django-otp's
+    throttling and leaves its audit row.
+    """
+    from django.utils.translation import gettext as _
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.audit.middleware import otp_required
+    from cases.audit.models import TokenVerification
+
+    device = None
+    if otp_required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            raise TokenRefused("otp_not_enrolled", _("工作人员须先在网页登录并绑定验证器，之后才能获取令牌。"), 403)
+        if not otp:
+            raise TokenRefused("otp_required", _("工作人员须同时提交验证器显示的6位验证码（otp）。"), 400)
+        allowed, _info = device.verify_is_allowed()
+        if not allowed or not device.verify_token(otp):
+            audit_record(action=AuditAction.OTP_FAILED, request=request, user=user,
+                         result=AuditResult.DENIED if not allowed else AuditResult.FAILURE, detail={"api": True})
+            if not allowed:
+                raise TokenRefused("otp_throttled", _("验证码错误次数过多，请稍后再试。"), 429)
+            raise TokenRefused("otp_invalid", _("验证码不正确或已过期。"), 400)
+    with transaction.atomic():
+        token, created = Token.objects.get_or_create(user=user)
+        if device is not None:
+            TokenVerification.objects.update_or_create(token=token, defaults={"device": device.persistent_id[:64]})
+            audit_record(action=AuditAction.OTP_SUCCESS, request=request, user=user, detail={"api": True},
+                         strict=True)
+        audit_record(action=AuditAction.TOKEN_CREATED, request=request, user=user, object_type="authtoken.token",
+                     detail={"new": created, "otp": device is not None}, strict=True)
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, request, user):
+    deleted, _ = Token.objects.filter(user=user).delete()
+    audit_record(action=AuditAction.TOKEN_REVOKED, request=request, user=user, object_type="authtoken.token",
+                 detail={"deleted": deleted}, strict=True)

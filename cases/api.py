@@ -21,7 +21,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from cases import selectors, serializers
 from cases.audit.authentication import OTPTokenAuthentication
 from cases.audit.services import TokenRefused, token_issue, token_revoke
+from cases.downloads import protected_file_response
 from cases.models import CaseEvent, CaseStatus, Organization, Role, Tier
 from cases.permissions import access_case, access_evidence, can_add_evidence, require_role
 from cases.services import case_create, event_record, evidence_add
@@ -464,13 +465,6 @@ class EvidenceDownloadView(ApiView):
     )
     def get(self, request, evidence_id):
         evidence = access_evidence(request.user, check_id(evidence_id))
-        try:
-            handle = evidence.file.open("rb")
-        except OSError:
-            logger.error("evidence %s: stored file %s cannot be opened", evidence.pk, evidence.file.name)
-            raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type,
+        return protected_file_response(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

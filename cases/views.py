@@ -3,13 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
+from cases.downloads import protected_file_response
 from cases.forms import EvidenceUploadForm
 from cases.intake.drafts import draft_latest, unread_notice_count
 from cases.intake.forms import SupplementAnswerForm
@@ -151,9 +152,4 @@ def supplement_answer(request, case_id):
 @login_required
 def evidence_download(request, evidence_id):
     evidence = access_evidence(request.user, evidence_id)
-    response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return protected_file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)

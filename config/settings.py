@@ -111,6 +111,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A streaming replica for the statistics app's reads (dashboards, reports, exports); writes stay on default.
+if env.str("STATISTICS_DATABASE_URL", default=""):
+    DATABASES["statistics"] = env.db_url("STATISTICS_DATABASE_URL")
+    DATABASES["statistics"]["TEST"] = {"MIRROR": "default"}  # in tests the "replica" is the test database
+DATABASE_ROUTERS = ["cases.statistics.routers.StatisticsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"
@@ -161,6 +166,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Past one machine: evidence and documents in S3-compatible storage (MinIO, Ceph, COS, OSS) when a
+# bucket is named; the bucket stays private and is reached only through the permission-checked views.
+IPDR_PRIVATE_S3_BUCKET = env.str("IPDR_PRIVATE_S3_BUCKET", default="")
+if IPDR_PRIVATE_S3_BUCKET:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": IPDR_PRIVATE_S3_BUCKET,
+            "endpoint_url": env.str("IPDR_PRIVATE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("IPDR_PRIVATE_S3_REGION", default="") or None,
+            "access_key": env.str("IPDR_PRIVATE_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("IPDR_PRIVATE_S3_SECRET_KEY", default="") or None,
+            "location": env.str("IPDR_PRIVATE_S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+# "nginx": download views answer with X-Accel-Redirect: /protected/<path> and nginx sends the file
+# (deploy/nginx/ipdr.conf); empty: Django streams it (development, tests).
+IPDR_PROTECTED_MEDIA = env.str("IPDR_PROTECTED_MEDIA", default="")
 
 # Uploads: evidence size limit (bytes), and Django's own request limits.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)

@@ -6,7 +6,7 @@ Chinese ``detail`` when the case's state does not allow the action. Every action
 adjudication's state as the actor may see it (``AdjudicationSerializer``).
 """
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -30,6 +30,7 @@ from cases.adjudication.models import (
 from cases.api import ApiView, Conflict, check_id, client_ip, validated
 from cases.documents.models import Document
 from cases.documents.models import Service as ServiceRecord
+from cases.downloads import protected_file_response
 from cases.models import Evidence, Party
 from cases.serializers import error_responses
 from cases.uploads import UploadRejected
@@ -344,14 +345,7 @@ class EvidenceDownloadView(ApiView):
     )
     def get(self, request, case_id, evidence_id):
         _adj, item = perm.access_evidence(request.user, check_id(case_id), check_id(evidence_id))
-        try:
-            handle = item.file.open("rb")
-        except OSError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=item.original_name,
-                                content_type=item.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return protected_file_response(item.file, filename=item.original_name, content_type=item.content_type)
 
 
 @schema("adjudication_evidence_visibility", "设置证据可见范围", "提交证据的当事人或办案人员设置：仅合议组可见，"

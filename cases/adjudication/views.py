@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,6 +68,7 @@ from cases.adjudication.models import (
 from cases.adjudication.services import _common as c
 from cases.adjudication.services.evidence import EXCHANGE_STATUSES
 from cases.documents.models import Service
+from cases.downloads import protected_file_response
 from cases.masking import mask_id_number, mask_phone
 from cases.models import CaseStatus, Evidence, Party
 from cases.selectors import PAGE_SIZE
@@ -803,10 +803,4 @@ def _party_page(request, adj, actions, context):
 def evidence_download(request, case_id, evidence_id):
     """An evidence file under the exchange's visibility (confidential evidence: panel only)."""
     _adj, item = perm.access_evidence(request.user, case_id, evidence_id)
-    try:
-        handle = item.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return protected_file_response(item.file, filename=item.original_name, content_type=item.content_type)

@@ -1,11 +1,11 @@
 """Thin views: download a document through its permission check; verify one publicly by its code."""
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from cases.documents.permissions import document_for_user
 from cases.documents.services import document_opened_by, document_verify
+from cases.downloads import protected_file_response
 
 
 @never_cache
@@ -13,12 +13,7 @@ from cases.documents.services import document_opened_by, document_verify
 def document_download(request, document_id):
     document = document_for_user(request.user, document_id)
     document_opened_by(user=request.user, document=document)
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.download_name,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return protected_file_response(document.file, filename=document.download_name, content_type="application/pdf")
 
 
 @never_cache

@@ -49,6 +49,7 @@ from cases.statistics.models import (
     RepeatRespondent,
     status_group,
 )
+from cases.statistics.routers import on_primary
 from cases.surveys.models import DIMENSION_FIELDS, SurveyInvitation, SurveyResponse
 from cases.surveys.selectors import case_handlers, handler_roles, handler_tier
 
@@ -451,6 +452,7 @@ def _acquire(now) -> RefreshState | None:
     return state
 
 
+@on_primary  # decides what to rebuild from rows it has just written: never read them from a lagging replica
 def refresh_aggregates(*, full=False, date_from=None, date_to=None, now=None) -> dict:
     """Bring the aggregate tables up to date. Returns what was done (``skipped`` when another run holds the lock).
 

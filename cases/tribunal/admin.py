@@ -1,4 +1,5 @@
-"""Admin of the docking API: issue a client (its token shown once), revoke it; read the call audit."""
+"""Admin of 精审: the docking API (issue a client, its token shown once; revoke it; read the call audit), and the
+station's records (court stages, confirmation rulings), which the admin reads but never writes: services do."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Organization
 from cases.tribunal.docking import SCOPES, docking_client_create, docking_client_revoke
-from cases.tribunal.models import DockingCall, DockingClient
+from cases.tribunal.models import ConfirmationRuling, CourtStage, DockingCall, DockingClient
 
 
 class DockingClientAddForm(forms.ModelForm):
@@ -82,3 +83,37 @@ class DockingCallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# -- the station's records: read here; every change goes through cases.tribunal.services ------------------
+
+
+class _ReadMostly(admin.ModelAdmin):
+    """Shown with every field read-only: a change made here would bypass the case's audit trail."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CourtStage)
+class CourtStageAdmin(_ReadMostly):
+    list_display = ("case", "station", "acknowledged_at", "docketed_at", "outcome", "decided_on", "closed_at")
+    list_filter = ("station", "outcome")
+    search_fields = ("case__number", "case__court_reference", "case__title")
+    list_select_related = ("case", "station")
+    date_hierarchy = "acknowledged_at"
+
+
+@admin.register(ConfirmationRuling)
+class ConfirmationRulingAdmin(_ReadMostly):
+    list_display = ("case", "station", "accepted_at", "confirmed", "ruled_at")
+    list_filter = ("station", "confirmed")
+    search_fields = ("case__number", "case__title")
+    list_select_related = ("case", "station")
+    date_hierarchy = "accepted_at"

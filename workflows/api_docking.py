@@ -9,14 +9,17 @@ import logging
 
 from django.http import FileResponse, Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.api import SafeJSONParser, check_id, client_ip, validated
+from cases.api import Conflict, SafeJSONParser, check_id, client_ip, validated
+from cases.downloads import protected_file_response
 from cases.serializers import error_responses
+from cases.tribunal import package
 from cases.tribunal import selectors_docking as selectors
 from cases.tribunal import serializers as s
 from cases.tribunal import services as tribunal
@@ -40,6 +43,10 @@ logger = logging.getLogger(__name__)
 READ_ERRORS = error_responses(400, 401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 415, 422)
 SINCE = OpenApiParameter("since", OpenApiTypes.DATETIME, description="只列出此时间（含）以后有变化的案件。")
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+CASE_ID = OpenApiParameter("case_id", ID_SCHEMA, OpenApiParameter.PATH, description="案件编号（id）。")
+EVIDENCE_ID = OpenApiParameter("evidence_id", ID_SCHEMA, OpenApiParameter.PATH, description="证据编号（id）。")
+DOCUMENT_ID = OpenApiParameter("document_id", ID_SCHEMA, OpenApiParameter.PATH, description="文书编号（id）。")
 PAGE = [OpenApiParameter("cursor", str, description="分页游标（取自上一页的 next / previous）。"),
         OpenApiParameter("page_size", int, description="每页条数，1至100，默认25。")]
 
@@ -91,6 +98,7 @@ class TransferDetailView(DockingView):
         description="移送案件的完整卷宗：当事人（有 identifiers:read 时显示完整身份证号码和电话）、涉案知识产权、"
                     "事实与请求、全部文书和证据（含SHA-256与下载地址）、公开的案件动态、在本站的签收立案结案情况。",
         responses={200: s.DockingTransferDetailSerializer, **READ_ERRORS},
+        parameters=[CASE_ID],
     )
     def get(self, request, case_id):
         case = station_case(self, check_id(case_id), selectors.docking_transfers(self.client))
@@ -107,7 +115,7 @@ class TransferAcknowledgeView(_TransferWrite):
     @docking_operation(
         "docking_transfers_acknowledge", "transfers:write", summary="签收移送案件",
         description="签收已移送的案件；已签收或不在“已移送法院”状态时返回409。",
-        parameters=[IDEMPOTENCY_PARAMETER], request=None,
+        parameters=[CASE_ID, IDEMPOTENCY_PARAMETER], request=None,
         responses={200: s.DockingTransferSerializer, **WRITE_ERRORS},
     )
     def post(self, request, case_id):
@@ -124,7 +132,7 @@ class TransferDocketView(_TransferWrite):
     @docking_operation(
         "docking_transfers_docket", "transfers:write", summary="立案",
         description="登记法院案号，案件转为“已立案”，通知各方当事人。须先签收。",
-        parameters=[IDEMPOTENCY_PARAMETER], request=s.DockingDocketSerializer,
+        parameters=[CASE_ID, IDEMPOTENCY_PARAMETER], request=s.DockingDocketSerializer,
         responses={200: s.DockingTransferSerializer, **WRITE_ERRORS},
     )
     def post(self, request, case_id):
@@ -146,7 +154,7 @@ class TransferOutcomeView(_TransferWrite):
         description="登记法院结案方式（判决、法院调解、撤诉、驳回起诉）、裁判日期、结果摘要，"
                     "可附裁判文书PDF（multipart/form-data 的 document 字段）。案件转为“法院结案”，通知各方当事人。"
                     "尚未立案的案件只能登记撤诉。",
-        parameters=[IDEMPOTENCY_PARAMETER],
+        parameters=[CASE_ID, IDEMPOTENCY_PARAMETER],
         request={"multipart/form-data": s.DockingOutcomeSerializer, "application/json": s.DockingOutcomeSerializer},
         responses={200: s.DockingTransferSerializer, **WRITE_ERRORS},
     )
@@ -166,15 +174,8 @@ class TransferOutcomeView(_TransferWrite):
 # -- files ----------------------------------------------------------------------------------------------
 
 
-def _file_response(field, *, filename, content_type, what, pk):
-    try:
-        handle = field.open("rb")
-    except OSError:
-        logger.error("docking: %s %s: stored file %s cannot be opened", what, pk, field.name)
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _file_response(field, *, filename, content_type):
+    return protected_file_response(field, filename=filename, content_type=content_type)
 
 
 class _FileView(DockingView):
@@ -188,14 +189,14 @@ class EvidenceDownloadView(_FileView):
         description="下载本站案件的证据文件（与列表中的SHA-256核对）。",
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="证据文件。"),
                    **error_responses(401, 403, 404)},
+        parameters=[CASE_ID, EVIDENCE_ID],
     )
     def get(self, request, case_id, evidence_id):
         case = station_case(self, check_id(case_id), selectors.station_cases(self.client))
         evidence = case.evidence.filter(pk=check_id(evidence_id)).first()
         if evidence is None:
             raise Http404
-        return _file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
-                              what="evidence", pk=evidence.pk)
+        return _file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 class DocumentDownloadView(_FileView):
@@ -204,14 +205,69 @@ class DocumentDownloadView(_FileView):
         description="下载本站案件的文书PDF（移送函、调解协议书、司法确认申请书等）。",
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="文书PDF。"),
                    **error_responses(401, 403, 404)},
+        parameters=[CASE_ID, DOCUMENT_ID],
     )
     def get(self, request, case_id, document_id):
         case = station_case(self, check_id(case_id), selectors.station_cases(self.client))
         document = case.documents.filter(pk=check_id(document_id)).first()
         if document is None:
             raise Http404
-        return _file_response(document.file, filename=f"{document.number}.pdf", content_type="application/pdf",
-                              what="document", pk=document.pk)
+        return _file_response(document.file, filename=f"{document.number}.pdf", content_type="application/pdf")
+
+
+class _PackageView(_FileView):
+    part = ""
+    content_type = ""
+
+    def package(self, request, case_id):
+        """The transfer package built now from the case file; each download is recorded with its hash."""
+        case = station_case(self, check_id(case_id), selectors.docking_transfers(self.client))
+        builder = package.package_pdf if self.part == "pdf" else package.package_zip
+        try:
+            out, sha256, size = package.spooled(builder, case)
+        except package.PackageError as exc:
+            raise Conflict(" ".join(exc.messages), "status") from None
+        try:
+            tribunal.transfer_package_record_download(actor=request.user, case=case, part=self.part, sha256=sha256,
+                                                      size=size)
+        except BaseException:
+            out.close()
+            raise
+        name = f"{package.safe_name(_('移送材料'))}-{package.safe_name(case.number or str(case.pk))}.{self.part}"
+        response = FileResponse(out, as_attachment=True, filename=name, content_type=self.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["X-Package-SHA256"] = sha256
+        return response
+
+
+class TransferPackageZipView(_PackageView):
+    part, content_type = "zip", "application/zip"
+
+    @docking_operation(
+        "docking_transfers_package_zip", "transfers:read", summary="移送材料（压缩包）",
+        description="全部文书和证据的原件、manifest.json 和 SHA256SUMS 打包为 zip；响应头 X-Package-SHA256 为压缩包的"
+                    "SHA-256。尚无移送函时返回409。",
+        parameters=[CASE_ID],
+        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="压缩包。"),
+                   **error_responses(401, 403, 404, 409)},
+    )
+    def get(self, request, case_id):
+        return self.package(request, case_id)
+
+
+class TransferPackagePdfView(_PackageView):
+    part, content_type = "pdf", "application/pdf"
+
+    @docking_operation(
+        "docking_transfers_package_pdf", "transfers:read", summary="移送材料（合并PDF）",
+        description="移送函、案件概要和全部文书证据合并为一份PDF；响应头 X-Package-SHA256 为其SHA-256。"
+                    "尚无移送函时返回409。",
+        parameters=[CASE_ID],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="合并PDF。"),
+                   **error_responses(401, 403, 404, 409)},
+    )
+    def get(self, request, case_id):
+        return self.package(request, case_id)
 
 
 # -- judicial confirmation (司法确认) ------------------------------------------------------------------
@@ -248,6 +304,7 @@ class ConfirmationDetailView(_ConfirmationCase):
         "docking_confirmations_retrieve", "confirmations:read", summary="司法确认申请详情",
         description="申请的案件卷宗、生效的调解协议书与司法确认申请书（含SHA-256与下载地址）、受理与裁定情况。",
         responses={200: s.DockingConfirmationDetailSerializer, **READ_ERRORS},
+        parameters=[CASE_ID],
     )
     def get(self, request, case_id):
         case = self.case(case_id)
@@ -259,7 +316,7 @@ class ConfirmationAcceptView(_ConfirmationCase):
     @docking_operation(
         "docking_confirmations_accept", "confirmations:write", summary="受理司法确认申请",
         description="受理当事人的共同申请，开始计算审查期限（15日）；已受理或不在“司法确认中”时返回409。",
-        parameters=[IDEMPOTENCY_PARAMETER], request=None,
+        parameters=[CASE_ID, IDEMPOTENCY_PARAMETER], request=None,
         responses={200: s.DockingConfirmationSerializer, **WRITE_ERRORS},
     )
     def post(self, request, case_id):
@@ -280,7 +337,7 @@ class ConfirmationRulingView(_ConfirmationCase):
         description="裁定确认调解协议有效（confirmed=true）或驳回申请（confirmed=false，须写明理由），"
                     "可附裁定书PDF（multipart/form-data 的 document 字段）。案件退回调解委员会，通知各方当事人。"
                     "须先受理。",
-        parameters=[IDEMPOTENCY_PARAMETER],
+        parameters=[CASE_ID, IDEMPOTENCY_PARAMETER],
         request={"multipart/form-data": s.DockingRulingRequestSerializer,
                  "application/json": s.DockingRulingRequestSerializer},
         responses={200: s.DockingConfirmationSerializer, **WRITE_ERRORS},
@@ -358,6 +415,7 @@ class DelegationDetailView(DockingView):
         description="调解结果（调解中、调解成功、调解不成、撤回）、结果说明、结果文书，调解不成时退回的材料"
                     "（文书和证据，含SHA-256与下载地址），以及公开的案件动态。",
         responses={200: s.DockingDelegationDetailSerializer, **READ_ERRORS},
+        parameters=[CASE_ID],
     )
     def get(self, request, case_id):
         delegation = _delegation(self, check_id(case_id))
@@ -373,6 +431,7 @@ class CaseStatusView(DockingView):
         "docking_case_status", READ_SCOPES, summary="案件状态",
         description="本站任一案件（移送、司法确认、委派调解）的状态、所处环节、法院案号和公开的案件动态。",
         responses={200: s.DockingCaseStatusSerializer, **READ_ERRORS},
+        parameters=[CASE_ID],
     )
     def get(self, request, case_id):
         case = station_case(self, check_id(case_id), selectors.station_cases(self.client))

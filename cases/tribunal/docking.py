@@ -109,7 +109,7 @@ def docking_client_create(*, actor, station, name, scopes, expires_at=None) -> t
 @transaction.atomic
 def docking_client_revoke(*, actor, client) -> DockingClient:
     """Revoke at once: the token answers 401 and the service account can no longer act."""
-    client = DockingClient.objects.select_for_update().select_related("acting_user").get(pk=client.pk)
+    client = DockingClient.objects.select_for_update(of=("self",)).select_related("acting_user").get(pk=client.pk)
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
@@ -315,7 +315,8 @@ def idempotent(view: DockingView, request, call, *, status_code=status.HTTP_200_
     client = view.client
     try:
         with transaction.atomic():
-            list(DockingClient.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
+            list(DockingClient.objects.select_for_update(of=("self",)).filter(pk=client.pk).order_by()
+                 .values_list("pk"))
             record = DockingIdempotency.objects.filter(client=client, key=key).first()
             if record is not None:
                 return _replay(record, fingerprint)

@@ -257,7 +257,8 @@ class DockingDelegationSerializer(serializers.Serializer):
     simple_procedure = serializers.BooleanField()
     delegated_at = serializers.DateTimeField()
     due_date = serializers.DateField(help_text="调解期限届满日。")
-    result = serializers.ChoiceField(DELEGATION_RESULTS)
+    result = serializers.CharField(  # a plain string: the enum name "Result" is taken in the schema
+        help_text="pending（调解中）/ mediated（调解成功）/ failed（调解不成）/ withdrawn（当事人撤回）")
     result_summary = serializers.CharField()
     reported_at = serializers.DateTimeField(allow_null=True, help_text="结果反馈法院的时间。")
     result_document = DockingDocumentSerializer(allow_null=True, help_text="调解协议书或终止调解通知书。")

@@ -206,3 +206,26 @@ def test_delegated_case_that_fails_returns_its_materials(court, people):
     # Back at the station, the case is a transfer the court can sign for.
     assert case_id in [r["id"] for r in api.get(f"{BASE}/transfers/").json()["results"]]
     assert api.post(f"{BASE}/transfers/{case_id}/acknowledge/").status_code == 200
+
+
+def test_transfer_package_zip_and_pdf(court, people):
+    import io
+    import zipfile
+
+    from cases.tribunal import services as tribunal
+
+    case = failed_to_court(court, people)
+    client, _token, api = court_system(court.station)
+    if not case.documents.filter(doc_type="transfer_letter").exists():
+        assert api.get(f"{BASE}/transfers/{case.pk}/package.zip").status_code == 409  # no 移送函 yet
+        tribunal.transfer_package_build(actor=court.court_clerk, case=case)
+    answer = api.get(f"{BASE}/transfers/{case.pk}/package.zip")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    content = b"".join(answer.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == answer["X-Package-SHA256"]
+    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+    assert "manifest.json" in names and "SHA256SUMS" in names
+    pdf = api.get(f"{BASE}/transfers/{case.pk}/package.pdf")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    downloads = CaseEvent.objects.filter(case=case, kind="tribunal_package_downloaded", actor=client.acting_user)
+    assert downloads.count() == 2

@@ -188,6 +188,8 @@ if IPDR_PRIVATE_S3_BUCKET:
 # "nginx": download views answer with X-Accel-Redirect: /protected/<path> and nginx sends the file
 # (deploy/nginx/ipdr.conf); empty: Django streams it (development, tests).
 IPDR_PROTECTED_MEDIA = env.str("IPDR_PROTECTED_MEDIA", default="")
+# bench/load.py only: mounts the bare-Django floor view at /bench/floor/.
+IPDR_BENCH_URLS = env.bool("IPDR_BENCH_URLS", default=False) and not PRODUCTION
 
 # Uploads: evidence size limit (bytes), and Django's own request limits.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -23,6 +24,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+if settings.IPDR_BENCH_URLS:  # bench/load.py's bare-Django floor; off unless the benchmark turns it on
+    from config import bench_views
+
+    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))
 
 # A database outage anywhere in a request is a 503 "try again shortly", not a 500 (config/errors.py).
 handler500 = "config.errors.server_error"

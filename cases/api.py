@@ -23,14 +23,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -45,6 +43,7 @@ from cases.audit.authentication import OTPTokenAuthentication
 from cases.audit.services import TokenRefused, token_issue, token_revoke
 from cases.downloads import protected_file_response
 from cases.models import CaseEvent, CaseStatus, Organization, Role, Tier
+from cases.pagination import KeysetPagination
 from cases.permissions import access_case, access_evidence, can_add_evidence, require_role
 from cases.services import case_create, event_record, evidence_add
 from cases.uploads import UploadRejected
@@ -267,29 +266,14 @@ class TokenView(ApiView):
 # -- cases -----------------------------------------------------------------------------------------
 
 
-class CaseCursorPagination(CursorPagination):
-    page_size = 25
-    ordering = ("-submitted_at", "-id")
-
-    def decode_cursor(self, request):
-        cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None:
-            try:
-                valid = parse_datetime(cursor.position) is not None
-            except ValueError:
-                valid = False
-            if not valid:
-                raise exceptions.NotFound(self.invalid_cursor_message)
-        return cursor
-
-
 class CaseListView(ApiMixin, ListAPIView):
     serializer_class = serializers.CaseSummarySerializer
-    pagination_class = CaseCursorPagination
+    pagination_class = KeysetPagination
+    keyset = selectors.CASE_LIST_KEYS
 
     @extend_schema(
         operation_id="cases_list", tags=["cases"], summary="案件列表",
-        description="当前用户可以查看的案件，按提交时间由新到旧，每页25件（游标分页）。",
+        description="当前用户可以查看的案件，按提交时间由新到旧，每页25件（游标分页：next / previous 链接）。",
         parameters=[
             OpenApiParameter("status", str, enum=CaseStatus.values, description="按状态筛选。"),
             OpenApiParameter("tier", str, enum=Tier.values, description="按所处环节筛选。"),

@@ -3,9 +3,12 @@ from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Value, When
 
 from cases.models import OPEN_STATUSES, CaseEvent, Deadline, Party, Role
+from cases.pagination import PAGE_SIZE, Keyset
 from cases.permissions import can_add_evidence, visible_cases, visible_evidence
 
-PAGE_SIZE = 25
+__all__ = ["PAGE_SIZE"]
+# Newest first; backed by the (submitted_at, id) index.
+CASE_LIST_KEYS = Keyset("-submitted_at", "-id")
 # Applicants first, then respondents, third parties, agents: the order of every official document.
 _PARTY_ORDER = CaseWhen(
     *[When(role=role, then=Value(i)) for i, role in enumerate(Party.PartyRole.values)],
@@ -24,7 +27,7 @@ def case_list(user, *, status="", tier="", q="", open_only=False):
         qs = qs.filter(status__in=OPEN_STATUSES)
     if q:
         qs = qs.filter(number__icontains=q.strip()) | qs.filter(title__icontains=q.strip())
-    return qs.order_by("-submitted_at", "-id")
+    return qs.order_by(*CASE_LIST_KEYS.order())
 
 
 def case_detail(case, user):

@@ -2,7 +2,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from cases.intake.forms import SupplementAnswerForm
 from cases.intake.models import IntakeDecision, SupplementItem
 from cases.intake.services import intake_answer_supplement
 from cases.models import STAFF_ROLES, CaseStatus, Party, Role, Tier
+from cases.pagination import keyset_page
 from cases.permissions import access_case, access_evidence, can_add_evidence
 
 
@@ -50,9 +50,8 @@ def case_list(request):
         "tier": request.GET.get("tier", "") if request.GET.get("tier", "") in Tier.values else "",
         "q": request.GET.get("q", "")[:50],
     }
-    page = Paginator(selectors.case_list(request.user, **filters), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = keyset_page(selectors.case_list(request.user, **filters), selectors.CASE_LIST_KEYS, request.GET,
+                       count=True)
     return render(request, "cases/case_list.html", {
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "tiers": Tier.choices,
     })

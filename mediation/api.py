@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from cases.api import ApiMixin, ApiView, Conflict, check_id, client_ip, validated
 from cases.models import Case, Deadline, Role
+from cases.pagination import KeysetPagination
 from cases.permissions import access_case, require_role
 from cases.serializers import error_responses
 from mediation import matching, selectors, services
@@ -125,13 +125,10 @@ def _doc(operation_id, summary, description, request=None, responses=None, tags=
 # -- lists ---------------------------------------------------------------------------------------
 
 
-class MediationPagination(PageNumberPagination):
-    page_size = 25
-
-
 class MyCasesView(ApiMixin, ListAPIView):
     serializer_class = s.MediationCaseItemSerializer
-    pagination_class = MediationPagination
+    pagination_class = KeysetPagination
+    keyset = selectors.MY_CASES_KEYS
 
     @_doc("mediation_my_cases", "我的调解案件",
           "当前调解员承办、待答复指派或待回访的案件，下一期限和下一次调解会议最近的在前。仅限调解员。",
@@ -161,6 +158,8 @@ class QueueView(MyCasesView):
           responses={200: s.MediationCaseItemSerializer(many=True), **error_responses(401, 403, 404)})
     def get(self, request, *args, **kwargs):
         return ListAPIView.get(self, request, *args, **kwargs)
+
+    keyset = selectors.QUEUE_KEYS
 
     def get_queryset(self):
         require_role(self.request.user, *STAFF_ROLES)

@@ -2,11 +2,12 @@
 board, the case's mediation state, the station's delegated cases. Constant query counts."""
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from cases.models import Case, CaseStatus, Deadline, Party, Role
+from cases.pagination import Keyset, capped_count
 from mediation import matching
 from mediation.flow import OPEN_TASK_STATUSES
 from mediation.models import (
@@ -32,6 +33,10 @@ from mediation.services.common import (
 
 MEDIATION_OPEN = (CaseStatus.MEDIATION_CONSENT, CaseStatus.MEDIATION_ASSIGNMENT, CaseStatus.MEDIATING)
 ACTIVE_CASE_STATUSES = (CaseStatus.MEDIATION_ASSIGNMENT, CaseStatus.MEDIATING)
+# The committee's queue: soonest mediation limit first (none last), then oldest complaint.
+QUEUE_KEYS = Keyset("next_due", "submitted_at", "id")
+# The mediator's cases: next deadline, then next session (none last).
+MY_CASES_KEYS = Keyset("next_due", "next_session", "id")
 
 
 def _next_due():
@@ -75,7 +80,15 @@ def my_cases(user, now=None):
     qs = _annotated(Case.objects.filter(handling | follow_up), now).annotate(
         offered=Exists(mine.filter(case_id=OuterRef("pk"), status=MediationAssignment.Status.PENDING)),
     )
-    return qs.order_by(F("next_due").asc(nulls_last=True), F("next_session").asc(nulls_last=True), "pk")
+    return qs.order_by(*MY_CASES_KEYS.order())
+
+
+def my_case_counts(user) -> dict:
+    """The mediator's page header: my cases, offers waiting for my answer, the committee's queue (capped)."""
+    counts = my_cases(user).aggregate(mine=Count("pk"), offered=Count("pk", filter=Q(offered=True)))
+    queue, capped = capped_count(committee_queue(user))
+    return {"mine_count": counts["mine"], "offered_count": counts["offered"],
+            "queue_count": f"{queue}+" if capped else queue}
 
 
 def unassigned(organization_id, now=None):
@@ -84,7 +97,7 @@ def unassigned(organization_id, now=None):
     active = MediationAssignment.objects.filter(case_id=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT)
     qs = Case.objects.filter(organization_id=organization_id, status=CaseStatus.MEDIATION_ASSIGNMENT).exclude(
         Exists(active))
-    return _annotated(qs, now).order_by(F("next_due").asc(nulls_last=True), "submitted_at", "pk")
+    return _annotated(qs, now).order_by(*QUEUE_KEYS.order())
 
 
 def committee_queue(user, now=None):

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +21,8 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 
 from cases.models import Party, Role
+from cases.pagination import keyset_page
 from cases.permissions import require_role
-from cases.selectors import PAGE_SIZE
 from mediation import forms as f
 from mediation import matching, selectors, services
 from mediation.ics import session_ics
@@ -76,11 +75,10 @@ def home(request):
     require_role(request.user, *STAFF_ROLES)
     if request.user.has_role(Role.COMMITTEE_DIRECTOR) and not request.user.has_role(Role.MEDIATOR):
         return redirect("mediation:board")
-    cases = list(selectors.my_cases(request.user))
+    page = keyset_page(selectors.my_cases(request.user), selectors.MY_CASES_KEYS, request.GET)
     return render(request, "mediation/my_cases.html", {
-        "cases": cases, "steps": selectors.current_steps([c.pk for c in cases]), "today": timezone.localdate(),
-        "queue_count": selectors.committee_queue(request.user).count(),
-        "offered_count": sum(1 for c in cases if c.offered),
+        "page": page, "cases": page.object_list, "steps": selectors.current_steps([c.pk for c in page]),
+        "today": timezone.localdate(), **selectors.my_case_counts(request.user),
     })
 
 
@@ -88,7 +86,7 @@ def home(request):
 @login_required
 def queue(request):
     require_role(request.user, *STAFF_ROLES)
-    page = Paginator(selectors.committee_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(selectors.committee_queue(request.user), selectors.QUEUE_KEYS, request.GET, count=True)
     return render(request, "mediation/queue.html", {
         "page": page, "today": timezone.localdate(), "can_claim": request.user.has_role(Role.MEDIATOR),
     })

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from cases.api import ApiMixin, ApiView, Conflict, check_id, validated
 from cases.intake import services as intake
 from cases.intake.selectors import intake_queue
 from cases.models import CaseStatus, Party, Role
+from cases.pagination import Keyset, KeysetPagination
 from cases.permissions import access_case, require_role, visible_cases
 from cases.serializers import CaseSummarySerializer, error_responses
 from mediation.models import MediationConsent
@@ -50,13 +50,10 @@ def _applicant_case(user, case_id):
     return case
 
 
-class IntakePagination(PageNumberPagination):
-    page_size = 25
-
-
 class IntakeQueueView(ApiMixin, ListAPIView):
     serializer_class = s.IntakeQueueItemSerializer
-    pagination_class = IntakePagination
+    pagination_class = KeysetPagination
+    keyset = Keyset("status", "due_date", "submitted_at", "id")
 
     @extend_schema(
         operation_id="intake_queue_list", tags=["intake"], summary="受理队列",

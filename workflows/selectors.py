@@ -7,11 +7,14 @@ from cases.intake.models import IntakeDecision, RefusalGround, SupplementItem
 from cases.intake.selectors import completeness, intake_queue, possible_duplicates
 from cases.intake.services import limitation_expired
 from cases.models import CaseStatus, Deadline, Party, Role, Route
+from cases.pagination import Keyset
 from cases.permissions import visible_cases
 from cases.services.cases import TRANSITIONS
 from workflows import router
 
 INTAKE_ROLES = (Role.INTAKE_CLERK,)
+# Soonest triage / supplement deadline first (no deadline last), then oldest complaint.
+INTAKE_QUEUE_KEYS = Keyset("due_date", "submitted_at", "id")
 CONSENT_RECORDING_ROLES = (Role.INTAKE_CLERK, Role.MEDIATOR, Role.COMMITTEE_DIRECTOR)
 
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,8 +20,8 @@ from cases.forms import EvidenceUploadForm
 from cases.intake import services as intake
 from cases.links import party_from_token
 from cases.models import CaseEvent, CaseStatus, Party, Route
+from cases.pagination import keyset_page
 from cases.permissions import access_case, can_add_evidence, require_role, visible_cases
-from cases.selectors import PAGE_SIZE
 from cases.services.cases import TRANSITIONS
 from mediation.models import MediationConsent
 from workflows import router, selectors
@@ -54,8 +53,8 @@ def intake_queue(request):
     require_role(request.user, *selectors.INTAKE_ROLES)
     sections = selectors.intake_queue_sections(request.user)
     return render(request, "workflows/intake_queue.html", {
-        "page": Paginator(sections["pending"], PAGE_SIZE).get_page(request.GET.get("page")),
-        "supplement_page": Paginator(sections["supplement"], PAGE_SIZE).get_page(request.GET.get("spage")),
+        "page": keyset_page(sections["pending"], selectors.INTAKE_QUEUE_KEYS, request.GET),
+        "supplement_page": keyset_page(sections["supplement"], selectors.INTAKE_QUEUE_KEYS, request.GET, prefix="s"),
         "counts": selectors.intake_counts(request.user),
         "today": sections["today"],
     })

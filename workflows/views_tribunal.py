@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases.models import CaseStatus
+from cases.pagination import keyset_page
 from cases.permissions import access_case, require_role
 from cases.tribunal import package, selectors
 from cases.tribunal import services as tribunal
@@ -113,7 +114,11 @@ def _page(request, case, bound=None, status=200):
 @login_required
 def queue(request):
     require_role(request.user, *STATION_ROLES)
-    return render(request, "tribunal/queue.html", selectors.station_queue(request.user))
+    sections = selectors.station_queue(request.user)
+    return render(request, "tribunal/queue.html", {
+        name: keyset_page(qs, selectors.QUEUE_KEYS, request.GET, prefix=name[0], count=True)
+        for name, qs in sections.items()
+    })
 
 
 @never_cache

@@ -5,7 +5,7 @@ deadlines, panel and requests from the tier's records.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Min, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef, Q
 from django.utils import timezone
 
 from cases.adjudication import flowlink
@@ -36,9 +36,14 @@ from cases.adjudication.permissions import (
 from cases.adjudication.services import _common as c
 from cases.documents.models import Document, Service
 from cases.models import CaseStatus, Deadline, Party
+from cases.pagination import Keyset
 from cases.permissions import visible_cases
 
 TIER_STATUSES = (*c.OPEN_STATUSES, CaseStatus.ADJUDICATED)
+# The queues: soonest running deadline first (none last); the overdue list: longest overdue first.
+QUEUE_KEYS = Keyset("next_due", "id")
+OVERDUE_KEYS = Keyset("first_late", "id")
+INVESTIGATOR_KEYS = Keyset("deadline__due_date", "id")
 
 
 def _running_due():
@@ -60,7 +65,7 @@ def office_cases(user):
 
 
 def _by_due(qs):
-    return qs.order_by(F("next_due").asc(nulls_last=True), "pk")
+    return qs.order_by(*QUEUE_KEYS.order())
 
 
 def officer_queue(user, today=None) -> dict:
@@ -93,7 +98,7 @@ def chief_queue(user, today=None) -> dict:
         Q(status__in=c.OPEN_STATUSES) | Q(status=CaseStatus.ADJUDICATED)).annotate(
         first_late=Min("deadlines__due_date", filter=Q(deadlines__state=Deadline.State.RUNNING,
                                                        deadlines__due_date__lt=today)))
-    return {"approvals": _by_due(approvals), "overdue": overdue.order_by("first_late", "pk"), "today": today}
+    return {"approvals": _by_due(approvals), "overdue": overdue.order_by(*OVERDUE_KEYS.order()), "today": today}
 
 
 def chief_steps(cases):
@@ -113,7 +118,7 @@ def investigator_queue(user, today=None):
         qs = qs.filter(adjudication__case_id__in=waiting)
     return qs.select_related("adjudication__case", "deadline").annotate(overdue=ExpressionWrapper(
         Q(deadline__state=Deadline.State.RUNNING, deadline__due_date__lt=today), output_field=BooleanField(),
-    )).order_by(F("deadline__due_date").asc(nulls_last=True), "pk")
+    )).order_by(*INVESTIGATOR_KEYS.order())
 
 
 def queue_counts(user, today=None) -> dict:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,7 +70,7 @@ from cases.documents.models import Service
 from cases.downloads import protected_file_response
 from cases.masking import mask_id_number, mask_phone
 from cases.models import CaseStatus, Evidence, Party
-from cases.selectors import PAGE_SIZE
+from cases.pagination import keyset_page
 
 S = CaseStatus
 
@@ -177,22 +176,24 @@ def queue(request):
     context = {}
     if user.has_role(perm.OFFICER) or perm.is_admin(user):
         q = selectors.officer_queue(user)
-        context["officer"] = {
-            "review": selectors.with_steps(q["review"][:PAGE_SIZE]),
-            "review_count": q["review"].count(),
-            "mine": Paginator(q["mine"], PAGE_SIZE).get_page(request.GET.get("page")),
-        }
-        context["officer"]["mine_rows"] = selectors.with_steps(context["officer"]["mine"].object_list)
+        review = keyset_page(q["review"], selectors.QUEUE_KEYS, request.GET, prefix="r", count=True)
+        mine = keyset_page(q["mine"], selectors.QUEUE_KEYS, request.GET, count=True)
+        selectors.with_steps([*review, *mine])
+        context["officer"] = {"review": review, "review_count": review.count_label, "mine": mine,
+                              "mine_count": mine.count_label,
+                              "mine_rows": mine.object_list}
     if user.has_role(perm.CHIEF) or perm.is_admin(user):
         q = selectors.chief_queue(user)
-        context["chief"] = {
-            "approvals": selectors.chief_steps(q["approvals"][:100]),
-            "approvals_count": q["approvals"].count(),
-            "overdue": selectors.with_steps(q["overdue"][:100]),
-            "overdue_count": q["overdue"].count(),
-        }
+        approvals = keyset_page(q["approvals"], selectors.QUEUE_KEYS, request.GET, prefix="a", count=True)
+        overdue = keyset_page(q["overdue"], selectors.OVERDUE_KEYS, request.GET, prefix="o", count=True)
+        selectors.with_steps([*approvals, *overdue])
+        for case in approvals:  # the approvals list names only the chief's own steps
+            case.steps = [step for step in case.steps if step.role == perm.CHIEF]
+        context["chief"] = {"approvals": approvals, "approvals_count": approvals.count_label,
+                            "overdue": overdue, "overdue_count": overdue.count_label}
     if user.has_role(perm.INVESTIGATOR):
-        context["investigator"] = list(selectors.investigator_queue(user)[:100])
+        context["investigator"] = keyset_page(selectors.investigator_queue(user), selectors.INVESTIGATOR_KEYS,
+                                              request.GET, prefix="q")
     context["today"] = timezone.localdate()
     return render(request, "adjudication/queue.html", context)
 

@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from cases.api import ApiMixin, ApiView, flatten_errors, validated
 from cases.models import IPRightKind, Tier
+from cases.pagination import Keyset, KeysetPagination
 from cases.permissions import require_role
 from cases.serializers import MAX_DB_ID, CodeChoiceField, error_responses
 from cases.statistics.forms import PERIODS, DashboardFilterForm
@@ -160,13 +160,10 @@ class StatisticsSummaryView(ApiView):
         return Response(SummarySerializer(body).data)
 
 
-class TypicalCasePagination(PageNumberPagination):
-    page_size = 20
-
-
 class TypicalCaseListView(ApiMixin, ListAPIView):
     serializer_class = TypicalCaseSerializer
-    pagination_class = TypicalCasePagination
+    pagination_class = KeysetPagination
+    keyset = Keyset("-published_at", "-id")
     permission_classes = [AllowAny]
     authentication_classes = []  # public: a stale token must not turn a public read into a 401
 
@@ -187,5 +184,5 @@ class TypicalCaseListView(ApiMixin, ListAPIView):
             qs = qs.filter(ip_kind=filters["ip_kind"])
         if filters.get("industry"):
             qs = qs.filter(industry_id=filters["industry"])
-        return qs.order_by("-published_at", "-id")
+        return qs.order_by(*self.keyset.order())
 

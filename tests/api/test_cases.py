@@ -82,11 +82,13 @@ def test_unknown_filter_values_are_400(api, clerk, query):
     "garbage", "x" * 4001, base64.b64encode(b"p=not-a-date").decode(), base64.b64encode(b"o=-5&p=x").decode(),
     base64.b64encode(b"r=zz").decode(), base64.b64encode("p=日".encode()).decode(),
 ])
-def test_garbage_cursor_is_404_not_500(api, clerk, centre, cursor):
+def test_garbage_cursor_is_400_not_500(api, clerk, centre, cursor):
     make_case(organization=centre)
     api.force_authenticate(clerk)
-    response = api.get("/api/v1/cases/", {"cursor": cursor})
-    assert response.status_code == 404
+    for param in ("after", "before"):
+        response = api.get("/api/v1/cases/", {param: cursor})
+        assert response.status_code == 400
+        assert "分页参数无效" in str(response.json())
 
 
 @pytest.mark.django_db

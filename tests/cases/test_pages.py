@@ -122,8 +122,17 @@ def test_case_list_pagination_keeps_filters(client, roles, settings):
     for _ in range(selectors.PAGE_SIZE + 1):
         make_case(organization=org, applicant_user=complainant())
     client.force_login(clerk)
-    html = _html(client.get(reverse("cases:list"), {"status": "submitted"}))
-    assert "status=submitted&amp;page=2" in html
+    response = client.get(reverse("cases:list"), {"status": "submitted"})
+    html = _html(response)
+    assert "?status=submitted&amp;after=" in html
+    page = response.context["page"]
+    assert len(page.object_list) == selectors.PAGE_SIZE and page.count == selectors.PAGE_SIZE + 1
+    rest = client.get(reverse("cases:list"), {"status": "submitted", "after": page.next_cursor}).context["page"]
+    assert len(rest.object_list) == 1 and rest.object_list[0] not in page.object_list
+    # A tampered cursor shows the first page, never an error.
+    tampered = client.get(reverse("cases:list"), {"status": "submitted", "after": page.next_cursor[:-3] + "abc"})
+    assert tampered.status_code == 200 and tampered.context["page"].invalid_cursor
+    assert len(tampered.context["page"].object_list) == selectors.PAGE_SIZE
 
 
 def test_case_detail_masks_identifiers_for_a_supervisor(client, roles):

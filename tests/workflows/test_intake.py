@@ -74,8 +74,11 @@ def test_queue_paginates_by_25(client, chain, new_case):
     for _ in range(26):
         new_case()
     client.force_login(chain.clerk)
-    html = _html(client.get(reverse("workflows:intake_queue")))
-    assert "第 1 页，共 2 页" in html and "?page=2" in html
+    response = client.get(reverse("workflows:intake_queue"))
+    html = _html(response)
+    assert html.count("（受理审查）") == 25 and 'rel="next"' in html
+    second = _html(client.get(reverse("workflows:intake_queue"), {"after": response.context["page"].next_cursor}))
+    assert second.count("（受理审查）") == 1 and 'rel="prev"' in second and 'rel="next"' not in second
 
 
 @pytest.mark.parametrize("who", ["complainant", "mediator"])

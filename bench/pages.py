@@ -5,7 +5,9 @@ database unless it already has them, then requests each page ``--rounds`` times
 through Django's test client (no network), and prints a Markdown table.
 """
 import argparse
+import html
 import os
+import re
 import statistics
 import sys
 import time
@@ -50,10 +52,26 @@ def measure(fn, rounds):
     return statistics.median(times), times[int(0.95 * (len(times) - 1))], queries
 
 
+NEXT_LINK = re.compile(r'href="(\?[^"]*)" rel="next"')
+
+
+def last_page(client, path, limit):
+    """Follow the "next" cursor up to ``limit`` times: the URL of the page reached and how many hops it took."""
+    url, hops = path, 0
+    while hops < limit:
+        found = NEXT_LINK.search(client.get(url).content.decode())
+        if not found:
+            break
+        href = html.unescape(found.group(1))
+        url, hops = path + href, hops + 1
+    return url, hops
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=30, help="How deep to follow the keyset cursor for page N.")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("seed_demo", cases=args.cases, quiet=True)
@@ -63,11 +81,17 @@ def main():
     client = Client()
     rows = []
     with override_settings(DEBUG=True):
-        for username, path in [("intake", "/cases/"), ("intake", "/work/intake/"), ("supervisor", "/cases/")]:
+        for username, path in [("intake", "/cases/"), ("intake", "/work/intake/"), ("supervisor", "/cases/"),
+                               ("admin", "/cases/"), ("mediator", "/mediation/queue/"),
+                               ("officer", "/work/adjudication/"), ("clerk", "/work/tribunal/")]:
             client.force_login(User.objects.get(username=username))
             client.get(path)  # warm up
             median, p95, queries = measure(lambda p=path: client.get(p), args.rounds)
-            rows.append((f"{path} as {username}", median, p95, queries))
+            rows.append((f"{path} as {username}, page 1", median, p95, queries))
+            deep, hops = last_page(client, path, args.pages)
+            if hops:
+                median, p95, queries = measure(lambda d=deep: client.get(d), args.rounds)
+                rows.append((f"{path} as {username}, page {hops + 1} (keyset)", median, p95, queries))
         case = Case.objects.order_by("pk").first()
         client.force_login(User.objects.get(username="admin"))
         median, p95, queries = measure(lambda: client.get(f"/cases/{case.pk}/"), args.rounds)

@@ -221,6 +221,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "socket_connect_timeout": 2,
     "socket_timeout": 10,
+    # How often a worker sweeps for such messages (every interval x throttle seconds: 60 s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=6),
+    "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=60),
 }
 CELERY_BEAT_SCHEDULE = {
     "cases-flush-outbox": {"task": "cases.tasks.flush_outbox", "schedule": 60.0},

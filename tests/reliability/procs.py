@@ -216,3 +216,19 @@ class Worker:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+def _pg_drop(name):
+    """Drop a database the test created (a restore target)."""
+    import psycopg2
+    from django.db import connection
+
+    s = connection.settings_dict
+    conn = psycopg2.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                            password=s.get("PASSWORD") or "", dbname="postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        conn.close()

@@ -47,13 +47,14 @@ migrate:
 	$(PY) manage.py ensure_roles
 
 seed:
-	$(PY) manage.py seed_demo --cases $(DEMO_CASES)
+	IPDR_STAFF_OTP_REQUIRED=$${IPDR_STAFF_OTP_REQUIRED:-false} $(PY) manage.py seed_demo --cases $(DEMO_CASES)
 	$(PY) manage.py seed_survey_demo
 	$(PY) manage.py refresh_statistics
 
 serve:
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Demo: staff second factor (TOTP) is OFF (IPDR_STAFF_OTP_REQUIRED=false); production keeps it on."
+	IPDR_STAFF_OTP_REQUIRED=$${IPDR_STAFF_OTP_REQUIRED:-false} $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint:
 	$(VENV)/bin/ruff check .

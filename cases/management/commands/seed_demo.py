@@ -23,6 +23,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -738,4 +739,6 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）/ demo accounts (password for all):")
         for username, name, role, _org in ACCOUNTS:
             self.stdout.write(f"  {username:<13} {role.label:<8} {name}")
+        otp = "开启 on" if settings.IPDR_STAFF_OTP_REQUIRED else "关闭 off（仅限演示 / demo only）"
+        self.stdout.write(f"工作人员两步验证 / staff second factor (IPDR_STAFF_OTP_REQUIRED): {otp}")
         self.stdout.write("")

@@ -19,3 +19,24 @@ class LoginForm(AuthenticationForm):
 class EvidenceUploadForm(forms.Form):
     file = forms.FileField(label=_("证据文件"))
     description = forms.CharField(label=_("证据说明"), max_length=300, required=False)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField whose ids are checked to be 64-bit integers before any query.
+
+    Django's own field sends an id like ``9999…9`` (40 digits) to the ``IN`` query, where the
+    database driver fails with an overflow (a 500) instead of "not a valid choice".
+    """
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk" and isinstance(value, list | tuple):
+            for pk in value:
+                try:
+                    number = int(str(pk).strip())
+                except ValueError:
+                    continue  # Django's own check says "not a valid value"
+                if not -(2**63) <= number < 2**63:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk},
+                    )
+        return super()._check_values(value)

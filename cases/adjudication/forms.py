@@ -16,7 +16,7 @@ from cases.adjudication.models import (
 )
 from cases.adjudication.services.serving import ANSWER_MAX_CHARS
 from cases.documents.models import Service
-from cases.forms import EvidenceUploadForm
+from cases.forms import EvidenceUploadForm, IdMultipleChoiceField
 
 TEXT_MAX = 2000
 YES, NO = "yes", "no"
@@ -158,7 +158,7 @@ class ApprovalForm(AdjForm):
 
 
 class PanelForm(AdjForm):
-    members = forms.ModelMultipleChoiceField(
+    members = IdMultipleChoiceField(
         label=_("合议组成员"), queryset=None, widget=forms.CheckboxSelectMultiple,
         help_text=_("三人以上的单数。"),
         error_messages={"required": _("请选择合议组成员。"), "invalid_choice": _("所选人员不是本机关的办案人员。"),
@@ -346,7 +346,7 @@ class VisibilityForm(AdjForm):
 class QuestionForm(AdjForm):
     investigator = _id_choice(_("技术调查官"), None)
     questions = _text(_("技术问题"), max_length=5000, rows=6, help_text=_("请逐项列明需要技术调查官回答的问题。"))
-    evidence = forms.ModelMultipleChoiceField(
+    evidence = IdMultipleChoiceField(
         label=_("所需证据"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("技术调查官只能看到这里选择的证据。"),
         error_messages={"invalid_choice": _("所选证据不属于本案。"), "invalid_pk_value": _("所选证据不属于本案。")},

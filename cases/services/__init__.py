@@ -9,6 +9,7 @@ from cases.services.cases import (  # noqa: F401
     case_change_status,
     case_create,
     case_enter_tier,
+    case_lock,
     case_move_to_organization,
     case_set_court_reference,
     organization_for,

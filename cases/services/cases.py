@@ -218,6 +218,18 @@ def case_change_status(*, case, actor, to, reason="", public=True, ip_address=No
     return case
 
 
+def case_lock(case, *related) -> Case:
+    """The case row locked for the current transaction, fresh, with ``related`` rows joined.
+
+    The lock is taken on the case alone and the joins are read afterwards: PostgreSQL re-checks a
+    locking query's joins against the row a concurrent transaction has just committed, so a
+    ``FOR UPDATE`` with a join to the organisation finds no row at all when the winner moved the
+    case to another organisation while this one waited.
+    """
+    Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk").get()
+    return Case.objects.select_related(*related).get(pk=case.pk)
+
+
 @transaction.atomic
 def case_move_to_organization(*, case, organization, actor, reason="") -> Case:
     """Hand ``case`` to ``organization`` (the next tier's institution).

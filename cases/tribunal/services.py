@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases import notifications
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, Organization, Party, Role
-from cases.services import case_change_status, case_set_court_reference, event_record
+from cases.services import case_change_status, case_lock, case_set_court_reference, event_record
 from cases.services.deadlines import deadline_complete, deadline_open
 from cases.tribunal.models import ConfirmationRuling, CourtStage
 
@@ -31,7 +31,7 @@ def _require_role(actor, roles):
 
 
 def _locked(case) -> Case:
-    return Case.objects.select_for_update().select_related("organization").get(pk=case.pk)
+    return case_lock(case, "organization")
 
 
 def _require_status(case, *statuses):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from cases import notifications
 from cases.models import Case, CaseStatus, Deadline, Party, Role
+from cases.services.cases import case_lock
 from mediation.models import ACTIVE_ASSIGNMENT, MediationAssignment
 
 # The parties who take part in mediation (an agent acts for its principal).
@@ -23,7 +24,7 @@ OPEN_DEADLINE_STATES = (Deadline.State.RUNNING, Deadline.State.STOPPED)
 
 def locked_case(case) -> Case:
     """The case row, locked for this transaction (two mediators, one case: one waits)."""
-    return Case.objects.select_for_update(of=("self",)).select_related("organization", "district").get(pk=case.pk)
+    return case_lock(case, "organization", "district")
 
 
 def require_status(case, *statuses, message=None):

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from cases import notifications
 from cases.adjudication import flowlink
 from cases.adjudication.models import Adjudication, PanelMember
-from cases.models import Case, CaseStatus, Deadline, Party, Role
+from cases.models import CaseStatus, Deadline, Party, Role
+from cases.services.cases import case_lock
 
 S = CaseStatus
 OPEN_STATUSES = (S.ADJUDICATION_REVIEW, S.ADJUDICATING, S.ADJUDICATION_SUSPENDED, S.ADJUDICATION_DECIDED)
@@ -46,7 +47,7 @@ def conflict(message):
 def lock(case) -> Adjudication:
     """Lock the case row, then its adjudication row (always in this order), and return the latter
     with ``.case`` set to the locked, fresh case."""
-    case_row = Case.objects.select_for_update(of=("self",)).select_related("organization", "district").get(pk=case.pk)
+    case_row = case_lock(case, "organization", "district")
     adj = (
         Adjudication.objects.select_for_update(of=("self",)).filter(case_id=case_row.pk)
         .select_related("office").first()

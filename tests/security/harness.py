@@ -21,7 +21,7 @@ CASE_KIND = [
 ]
 # Values of kwargs that name no object (a format, a step, a flow …).
 PLAIN_KWARGS = {
-    "fmt": "csv", "step": "applicant", "action": "issue", "name": None,  # ``name`` depends on the URL
+    "fmt": "csv", "step": "applicant", "action": "issue", "part": "pdf", "name": None,  # ``name``: by URL
 }
 
 

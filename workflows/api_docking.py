@@ -84,7 +84,7 @@ class TransferListView(DockingView):
                     "可按状态筛选，并用 since 只取某时间以后有变化的案件（增量同步）。",
         parameters=[OpenApiParameter("status", str, enum=[x.value for x in s.TRANSFER_STATUSES],
                                      description="按状态筛选。"), SINCE, *PAGE],
-        responses={200: s.DockingTransferSerializer(many=True), **READ_ERRORS},
+        responses={200: s.page_of(s.DockingTransferSerializer), **READ_ERRORS},
     )
     def get(self, request):
         filters = validated(s.DockingTransferFilterSerializer, request.query_params).validated_data
@@ -279,7 +279,7 @@ class ConfirmationListView(DockingView):
         description="当事人向本站共同申请司法确认的案件：待受理（pending）、已受理待裁定（accepted）、已裁定（ruled）。",
         parameters=[OpenApiParameter("state", str, enum=[c for c, _label in s.CONFIRMATION_STATES],
                                      description="按办理状态筛选。"), SINCE, *PAGE],
-        responses={200: s.DockingConfirmationSerializer(many=True), **READ_ERRORS},
+        responses={200: s.page_of(s.DockingConfirmationSerializer), **READ_ERRORS},
     )
     def get(self, request):
         filters = validated(s.DockingConfirmationFilterSerializer, request.query_params).validated_data
@@ -379,7 +379,7 @@ class DelegationListView(DockingView):
         description="本站委派、委托调解委员会调解的案件及其结果，按委派先后由新到旧，游标分页。",
         parameters=[OpenApiParameter("result", str, enum=[c for c, _label in s.DELEGATION_RESULTS],
                                      description="按调解结果筛选。"), SINCE, *PAGE],
-        responses={200: s.DockingDelegationSerializer(many=True), **READ_ERRORS},
+        responses={200: s.page_of(s.DockingDelegationSerializer), **READ_ERRORS},
     )
     def get(self, request):
         filters = validated(s.DockingDelegationFilterSerializer, request.query_params).validated_data

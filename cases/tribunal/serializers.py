@@ -292,6 +292,20 @@ class DockingCaseStatusSerializer(DockingCaseSerializer):
         return DockingEventSerializer(self.context["file"]["events"], many=True, context=self.context).data
 
 
+# -- pages of the lists (cursor pagination) -------------------------------------------------------------
+
+
+def page_of(item_serializer):
+    """The serializer of one page of ``item_serializer``: ``next`` / ``previous`` cursor URLs and ``results``."""
+    name = item_serializer.__name__.replace("Serializer", "") + "PageSerializer"
+    return type(name, (serializers.Serializer,), {
+        "__doc__": "One page: follow `next` (null on the last page).",
+        "next": serializers.URLField(allow_null=True, help_text="下一页的地址；最后一页为 null。"),
+        "previous": serializers.URLField(allow_null=True, help_text="上一页的地址；第一页为 null。"),
+        "results": item_serializer(many=True),
+    })
+
+
 # -- requests ------------------------------------------------------------------------------------------
 
 

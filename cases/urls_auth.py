@@ -11,6 +11,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Changing the password keeps this session (Django rotates its hash) and ends every other one.
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("otp/", security_views.otp_verify, name="otp_verify"),
     path("otp/setup/", security_views.otp_setup, name="otp_setup"),
     path("otp/setup/qr.svg", security_views.otp_qr, name="otp_qr"),

@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE["mediation-deadline-sweep"] = {
     "task": "mediation.tasks.mediation_deadline_sweep",
     "schedule": env.float("IPDR_MEDIATION_SWEEP_SECONDS", default=900.0),
 }
+# 精审: 移送函 of arrivals whose task a broker outage lost (cases.tribunal.tasks).
+CELERY_BEAT_SCHEDULE["tribunal-transfer-letters"] = {
+    "task": "cases.tribunal.tasks.transfer_letters_sweep", "schedule": 300.0,
+}
 
 # 速裁 (administrative adjudication of patent-infringement disputes): time limits, configurable.
 IPDR_ADJUDICATION_REVIEW_WORKING_DAYS = env.int("IPDR_ADJUDICATION_REVIEW_WORKING_DAYS", default=5)

@@ -25,3 +25,26 @@ def station_queue(user) -> dict:
         "confirmations": qs.filter(status=CaseStatus.CONFIRMATION_PENDING),
     }
 
+
+def arrivals_without_letter(*, older_than_seconds=120, limit=500) -> list[tuple[int, int]]:
+    """(case id, arrival event id) of cases waiting at a station as 已移送法院 with no 移送函 issued since they
+    arrived, for longer than ``older_than_seconds``: the task enqueued on arrival was lost (broker down)."""
+    import datetime
+
+    from django.db.models import Exists
+    from django.utils import timezone
+
+    from cases.documents.models import Document, DocumentType
+    from cases.models import Case
+
+    arrival = (CaseEvent.objects.filter(case_id=OuterRef("pk"), kind="status_changed",
+                                        after__status=CaseStatus.TRANSFERRED).order_by("-created_at", "-id"))
+    letter = Document.objects.filter(case_id=OuterRef("pk"), doc_type=DocumentType.TRANSFER_LETTER,
+                                     issued_at__gte=OuterRef("arrived_at"))
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    rows = (Case.objects.filter(status=CaseStatus.TRANSFERRED, organization__kind=Organization.Kind.CIRCUIT_STATION)
+            .annotate(arrival_id=Subquery(arrival.values("pk")[:1]),
+                      arrived_at=Subquery(arrival.values("created_at")[:1]))
+            .filter(arrived_at__lte=cutoff).annotate(has_letter=Exists(letter)).filter(has_letter=False)
+            .order_by("arrived_at", "pk").values_list("pk", "arrival_id")[:limit])
+    return list(rows)

@@ -40,3 +40,15 @@ def enqueue_transfer_letter(case) -> None:
             logger.warning("could not enqueue the transfer letter of case %s", case_id, exc_info=True)
 
     transaction.on_commit(send)
+
+
+@shared_task(acks_late=True)
+def transfer_letters_sweep(older_than_seconds: int = 120) -> int:
+    """Beat, every 5 minutes: enqueue the 移送函 of arrivals whose first enqueue was lost (broker outage).
+    Safe to overlap with the first enqueue: the service issues one letter per arrival."""
+    from cases.tribunal.selectors import arrivals_without_letter
+
+    rows = arrivals_without_letter(older_than_seconds=older_than_seconds)
+    for case_id, arrival_id in rows:
+        transfer_letter_on_arrival.delay(case_id, arrival_id)
+    return len(rows)

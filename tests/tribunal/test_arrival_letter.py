@@ -105,3 +105,16 @@ def test_a_real_worker_issues_the_letter_once(court, people, tmp_path, real_brok
         transfer_letter_on_arrival.delay(case.pk, arrival.pk)
         assert not wait_for(lambda: len(_letters(case)) > 1, timeout=8)
     assert len(_letters(case)) == 1 and _letters(case)[0].issued_by is None
+
+
+def test_the_sweep_issues_letters_a_broker_outage_lost_and_nothing_twice(court, people):
+    from cases.tribunal.tasks import transfer_letters_sweep
+
+    case = failed_to_court(court, people)  # on_commit never ran: the enqueue was lost
+    waiting = new_case(court, people, respondent_name="重庆另一机械有限公司")
+    router.accept_complaint(actor=court.clerk, case=waiting, route="litigation")
+    assert transfer_letters_sweep.apply(kwargs={"older_than_seconds": 3600}).get() == 0  # too recent to tell
+    assert transfer_letters_sweep.apply(kwargs={"older_than_seconds": 0}).get() == 2
+    for c in (case, waiting):
+        assert len(_letters(c)) == 1 and _letters(c)[0].issued_by is None
+    assert transfer_letters_sweep.apply(kwargs={"older_than_seconds": 0}).get() == 0

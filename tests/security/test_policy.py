@@ -99,3 +99,9 @@ def test_every_role_on_every_url_gets_what_the_policy_says(world):
     assert not unexpected_success, "answered where the policy denies:\n" + "\n".join(unexpected_success)
     assert not unexpected_refusal, "refused where the policy allows:\n" + "\n".join(unexpected_refusal)
     assert not server_errors, "server errors (never a 500):\n" + "\n".join(server_errors)
+
+
+def test_the_policy_names_exactly_the_roles_that_see_full_identifiers():
+    from cases.permissions import FULL_IDENTIFIER_ROLES
+
+    assert set(access_policy.policy()["identifiers"]) == {r.value for r in FULL_IDENTIFIER_ROLES}

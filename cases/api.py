@@ -29,7 +29,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -46,6 +46,7 @@ from cases.models import CaseEvent, CaseStatus, Organization, Role, Tier
 from cases.pagination import KeysetPagination
 from cases.permissions import access_case, access_evidence, can_add_evidence, require_role
 from cases.services import case_create, event_record, evidence_add
+from cases.upload_names import MultiPartParser
 from cases.uploads import UploadRejected
 
 logger = logging.getLogger(__name__)
@@ -406,7 +407,7 @@ class ComplaintCreateView(ApiView):
 
 
 class EvidenceUploadView(ApiView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser]  # keeps hostile upload names (cases.upload_names)
 
     @extend_schema(
         operation_id="cases_evidence_create", tags=["cases"], summary="上传证据",

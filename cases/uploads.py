@@ -11,6 +11,8 @@ sniffing), decides its type from the bytes and not from the name or the browser'
 - ``type``        a name whose extension is not an allowed type (ZIP, HTML, EXE ...), or content
                   that is not recognised as an allowed type when the name has no extension
 - ``mismatch``    the name says one allowed type, the content is something else
+- ``malware``     the EICAR anti-virus test signature (a real scanner can be added in front)
+- ``markup``      an image that carries HTML or script (a PNG/HTML polyglot, a JPEG with ``<script>``)
 - ``zip_bomb``    a ZIP-based file (DOCX, XLSX, PPTX, OFD) with more than 2000 entries or that
                   would unpack to more than 10x the size limit (never extracted, only its
                   directory is read)
@@ -107,6 +109,8 @@ MSG_EXECUTABLE = _("出于安全考虑，不接收可执行程序或脚本文件
 MSG_EXECUTABLE_DISGUISED = _(
     "文件内容与扩展名不符：文件名为%(declared)s，内容却是可执行程序。出于安全考虑，不接收可执行程序或脚本文件。"
 )
+MSG_MALWARE = _("文件被识别为病毒或恶意程序（特征码检测），无法接收。")
+MSG_MARKUP = _("图片文件中夹带了网页或脚本代码，出于安全考虑无法接收。请重新导出图片后再上传。")
 MSG_ZIP_BOMB = _("文件内部结构异常（解压后体积过大或包含的条目过多），无法接收。")
 
 _MACHO = {
@@ -124,6 +128,13 @@ _MP4_BRANDS = frozenset({
     "isom", "iso2", "iso3", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "dash", "mmp4", "M4V ", "MSNV",
 })
 _BMP_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
+# The standard anti-virus test file (eicar.org), split so this module is not itself flagged.
+_EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+# Markup a browser would run if an image were ever rendered as HTML (polyglot files).
+_MARKUP = re.compile(
+    rb"<\s*(?:script|html|body|iframe|svg|object|embed|meta|!doctype)[\s>/]|javascript:", re.IGNORECASE,
+)
+_MARKUP_OVERLAP = 32
 
 
 class UploadRejected(ValidationError):
@@ -162,6 +173,8 @@ def check_upload(uploaded_file, *, max_bytes=None) -> CheckedUpload:
     size = 0
     head = b""
     text = _TextProbe() if declared == TEXT else None
+    eicar = markup = False
+    carry = b""
     try:
         for chunk in uploaded_file.chunks():
             size += len(chunk)
@@ -172,8 +185,15 @@ def check_upload(uploaded_file, *, max_bytes=None) -> CheckedUpload:
                 head += chunk[: SNIFF_BYTES - len(head)]
             if text is not None:
                 text.feed(chunk)
+            window = carry + chunk
+            eicar = eicar or _EICAR in window
+            markup = markup or _MARKUP.search(window) is not None
+            carry = window[-max(len(_EICAR), _MARKUP_OVERLAP):]
         if size == 0:
             raise UploadRejected(MSG_EMPTY, code="empty")
+        if eicar:
+            logger.warning("upload refused: EICAR test signature in %r", name)
+            raise UploadRejected(MSG_MALWARE, code="malware")
 
         declared_label = ext.upper() if ext else ""
         if _is_executable(head):
@@ -203,6 +223,9 @@ def check_upload(uploaded_file, *, max_bytes=None) -> CheckedUpload:
                     _reject_mismatch(declared_label)
                 detected = declared
             final = content_type = detected
+            if markup and final.startswith("image/"):
+                logger.warning("upload refused: markup inside image %r", name)
+                raise UploadRejected(MSG_MARKUP, code="markup")
     finally:
         with contextlib.suppress(AttributeError, OSError, ValueError):
             uploaded_file.seek(0)

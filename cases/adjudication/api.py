@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from cases.adjudication import permissions as perm
@@ -33,6 +33,7 @@ from cases.documents.models import Service as ServiceRecord
 from cases.downloads import protected_file_response
 from cases.models import Evidence, Party
 from cases.serializers import error_responses
+from cases.upload_names import MultiPartParser
 from cases.uploads import UploadRejected
 
 TAGS = ["adjudication"]
@@ -307,7 +308,7 @@ class ForwardView(ApiView):
 
 
 class EvidenceView(ApiView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser]  # keeps hostile upload names (cases.upload_names)
 
     @extend_schema(
         operation_id="adjudication_evidence_create", tags=TAGS, summary="提交证据",

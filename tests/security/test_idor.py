@@ -34,7 +34,10 @@ def test_no_object_of_another_organisation_or_complainant_leaks(world):
     totals, leaks, swept = Counter(), [], set()
     started = time.monotonic()
     for route in routes:
-        mine = reverse(route.name, kwargs=fill(route, world.objects["mine"]))
+        kwargs = fill(route, world.objects["mine"])
+        if kwargs is None:
+            continue  # the world has no such object (a typical case): reported as not swept
+        mine = reverse(route.name, kwargs=kwargs)
         for method in route.methods:
             for role, user in world.users.items():
                 seen = requester.request(user, method, mine, api=route.api)

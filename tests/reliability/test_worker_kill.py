@@ -15,7 +15,7 @@ from cases.documents.services import document_queue
 from cases.models import CaseEvent, Notification
 from cases.notifications import message_id, notify
 from tests.markers import postgres_only, worker_only
-from tests.reliability.procs import Worker, env_for
+from tests.reliability.procs import WorkerForkServer, env_for
 from tests.worker import wait_for
 
 ROUNDS = 20
@@ -52,13 +52,16 @@ def test_killing_workers_loses_nothing_and_repeats_nothing(tmp_path, real_broker
     # The on-commit enqueues above put every task on the broker; now crash workers under them. The
     # next worker boots while the current one works, and the current one is killed (SIGKILL to its
     # whole process group) once the next is ready: every kill lands while tasks are running.
+    # Workers are forked from one warm parent (a real ``celery worker`` each, without re-importing
+    # the app twenty times; see tests/reliability/forkserver.py).
     started = time.monotonic()
     interrupted = 0
-    current = Worker(tmp_path, env, "r0", concurrency=1)
+    workers = WorkerForkServer(env)
+    current = workers.spawn(tmp_path, "r0", concurrency=1)
     assert current.wait_ready(), current.log_path.read_text()
     try:
         for round_no in range(1, ROUNDS + 1):
-            following = Worker(tmp_path, env, f"r{round_no}", concurrency=1)
+            following = workers.spawn(tmp_path, f"r{round_no}", concurrency=1)
             assert following.wait_ready(), following.log_path.read_text()
             current.kill()
             interrupted += bool(_in_flight(current.log_path))
@@ -70,6 +73,7 @@ def test_killing_workers_loses_nothing_and_repeats_nothing(tmp_path, real_broker
             Notification.objects.exclude(state="sent").count(), Document.objects.filter(state="queued").count())
     finally:
         current.stop()
+        workers.close()
     assert interrupted >= 1  # the test did kill workers in the middle of tasks
 
     # Notices: every one delivered, each exactly once to the phone (the gateway's record).

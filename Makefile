@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 HOST ?= 0.0.0.0
 PORT ?= 8000
 DEMO_CASES ?= 240
+# axe-core for the accessibility test (tests/e2e/test_accessibility.py), from the npm registry.
+AXE_VERSION := 4.11.0
+AXE := .cache/axe/package/axe.min.js
 
 # Debian packages: build tools for psycopg2, WeasyPrint's libraries, free CJK fonts
 # (Noto CJK, AR PL 楷/宋), gettext for the message catalogues, poppler for PDF checks
@@ -13,14 +16,20 @@ DEMO_CASES ?= 240
 APT_PACKAGES := python3 python3-venv python3-dev build-essential libpq-dev \
 	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp \
-	gettext poppler-utils chromium
+	gettext poppler-utils chromium nodejs npm
 
-.PHONY: run test deps system-deps venv messages migrate seed serve lint check-migrations worker beat clean
+.PHONY: run test axe deps system-deps venv messages migrate seed serve lint check-migrations worker beat clean
 
 run: deps migrate seed serve
 
-test: deps
+test: deps axe
 	$(VENV)/bin/pytest -q
+
+axe: $(AXE)
+
+$(AXE):
+	mkdir -p .cache/axe
+	cd .cache/axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
 
 deps: system-deps venv messages
 

@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -149,7 +148,6 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors hol
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
-FORMAT_MODULE_PATH = ["config.formats"]  # dates in web pages follow the UI language (config/formats/)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -271,7 +269,6 @@ SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="璧山知识产权")
 
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ENGINE = "cases.sessions"  # the renewal is one UPDATE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Absolute lifetime: a session ends this long after the password login, however active (cases.audit).
@@ -285,12 +282,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 IPDR_STAFF_OTP_REQUIRED = env.bool("IPDR_STAFF_OTP_REQUIRED", default=True)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="知识产权纠纷多元化解平台")
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
-OTP_STATIC_THROTTLE_FACTOR = 1  # the backup codes (otp_static), stored as keyed hashes (cases.audit.services)
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no TOTP key or QR code in the admin, not even for sysadmins
-# API tokens (/api/v1/auth/token/) end this long after they were issued, and, when set above 0, after
-# this long unused; an expired token answers 401 token_expired and is deleted (docs/security.md).
-IPDR_API_TOKEN_TTL_HOURS = env.int("IPDR_API_TOKEN_TTL_HOURS", default=12)
-IPDR_API_TOKEN_IDLE_MINUTES = env.int("IPDR_API_TOKEN_IDLE_MINUTES", default=0)
 # Security audit log (cases.audit): kept at least this long; the application never deletes it.
 IPDR_AUDIT_RETENTION_DAYS = env.int("IPDR_AUDIT_RETENTION_DAYS", default=183)
 

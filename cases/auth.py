@@ -1,9 +1,30 @@
 """Sign-in with a username, a mobile number or an e-mail address."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
+from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from cases import validators
+from cases.models import GROUP_LIST_SEPARATOR
+
+
+class _JoinedText(Aggregate):
+    """``STRING_AGG`` (PostgreSQL) / ``GROUP_CONCAT`` (SQLite) of text with a separator."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def _group_list():
+    """The user's groups as one "id:name" string, so the request's roles come with the user row."""
+    through = get_user_model().groups.through
+    item = Concat(Cast("group_id", CharField()), Value(":"), "group__name", output_field=CharField())
+    joined = (through.objects.filter(user_id=OuterRef("pk")).values("user_id")
+              .annotate(v=_JoinedText(item, Value(GROUP_LIST_SEPARATOR))).values("v"))
+    return Coalesce(Subquery(joined), Value(""), output_field=CharField())
 
 
 class PhoneOrEmailBackend(ModelBackend):
@@ -33,3 +54,14 @@ class PhoneOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, with its organisation, district and groups in one query
+        (every page reads them: the navigation, the roles, the case permissions)."""
+        User = get_user_model()
+        try:
+            user = (User._default_manager.select_related("organization__district")
+                    .annotate(group_list=_group_list()).get(pk=user_id))
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

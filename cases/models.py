@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -87,6 +89,10 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role) - {Role.COMPLAINANT, Role.RESPONDENT}
 
 
+# Joins the "id:name" items of the ``group_list`` annotation (``cases.auth``); a group name never holds it.
+GROUP_LIST_SEPARATOR = "\x1f"
+
+
 class User(AbstractUser):
     """A person who signs in: a party (complainant, respondent) or staff of an organisation."""
 
@@ -116,13 +122,35 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def _group_rows(self) -> list:
+        """``(id, name)`` of the user's groups: read once per user object (i.e. per request), or taken
+        from the ``group_list`` annotation the authentication backend adds to the request's user."""
+        if not hasattr(self, "_groups_cache"):
+            packed = getattr(self, "group_list", None)
+            if packed is not None:
+                rows = [item.split(":", 1) for item in packed.split(GROUP_LIST_SEPARATOR) if item]
+                self._groups_cache = [(int(pk), name) for pk, name in rows]
+            else:
+                self._groups_cache = list(self.groups.values_list("pk", "name"))
+        return self._groups_cache
+
+    @property
+    def group_ids(self) -> list:
+        """Ids of the user's groups (roles and organisation membership), cached with ``roles``."""
+        return [pk for pk, _name in self._group_rows()]
+
     @property
     def roles(self) -> frozenset:
         """Role codes of this user, cached on the instance."""
         if not hasattr(self, "_roles_cache"):
-            names = set(self.groups.values_list("name", flat=True))
+            names = {name for _pk, name in self._group_rows()}
             self._roles_cache = frozenset(r for r in Role if r.value in names)
         return self._roles_cache
+
+    def forget_groups(self):
+        """Drop the cached groups and roles after the user's groups changed."""
+        for attr in ("_roles_cache", "_groups_cache", "group_list"):
+            self.__dict__.pop(attr, None)
 
     def has_role(self, *roles) -> bool:
         return self.is_active and bool(self.roles.intersection(roles))
@@ -633,3 +661,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def _user_groups_changed(sender, instance, **kwargs):
+    """A user object whose groups change forgets its cached roles (``user.groups.add`` and friends)."""
+    if isinstance(instance, User):
+        instance.forget_groups()

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import F, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +157,34 @@ def capped_count(qs, cap=COUNT_CAP) -> tuple[int, bool]:
     """How many rows, reading at most ``cap + 1`` of them: ``(n, True)`` means "more than ``cap``"."""
     n = qs.order_by().values("pk")[: cap + 1].count()
     return min(n, cap), n > cap
+
+
+def capped_counts(querysets, cap=COUNT_CAP) -> list[tuple[int, bool]]:
+    """``capped_count`` of several lists (a page's sections) in one query: one scalar subquery each."""
+    querysets = list(querysets)
+    if len(querysets) < 2:
+        return [capped_count(qs, cap) for qs in querysets]
+    parts, params = [], []
+    for i, qs in enumerate(querysets):
+        inner = qs.order_by().values("pk")[: cap + 1]
+        try:
+            sql, inner_params = inner.query.get_compiler(using=inner.db).as_sql()
+        except EmptyResultSet:
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{i})")  # noqa: S608 - Django-compiled SQL, values as params
+        params.extend(inner_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [(min(n, cap), n > cap) for n in row]
+
+
+def count_pages(pages_and_querysets) -> None:
+    """Fill ``count`` of several pages (``(page, the page's queryset)`` pairs) with one query."""
+    pairs = list(pages_and_querysets)
+    for (page, _qs), (n, capped) in zip(pairs, capped_counts(qs for _page, qs in pairs), strict=True):
+        page.count, page.count_capped = n, capped
 
 
 def _href(params, prefix, **changes) -> str:

@@ -51,7 +51,7 @@ def visible_cases(user, perm: str = "view_case") -> QuerySet:
     own = Exists(CaseUserObjectPermission.objects.filter(
         content_object=OuterRef("pk"), user_id=user.pk, permission_id=pid,
     ))
-    group_ids = list(user.groups.values_list("pk", flat=True))
+    group_ids = user.group_ids
     via_org = Exists(CaseGroupObjectPermission.objects.filter(
         content_object=OuterRef("pk"), group_id__in=group_ids, permission_id=pid,
     ))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from cases.models import Case, CaseStatus, Deadline, Party, Role
-from cases.pagination import Keyset, capped_count
+from cases.pagination import Keyset, capped_count, keyset_page
 from mediation import matching
 from mediation.flow import OPEN_TASK_STATUSES
 from mediation.models import (
@@ -361,19 +361,20 @@ def station_delegations(station, *, result=None):
     return qs.order_by("-delegated_at")
 
 
-DELEGATION_DONE_SHOWN = 200
+# The reported delegations, latest report first, paged (``?dafter=`` / ``?dbefore=``).
+DELEGATION_DONE_KEYS = Keyset("-reported_at", "-delegated_at", "-id")
 
 
-def station_delegation_queue(station, today=None) -> dict:
-    """The station's 委派调解 page: the pending ones first (soonest limit first, overdue flagged), then the
-    reported ones (latest report first, the most recent ``DELEGATION_DONE_SHOWN``). Two queries."""
+def station_delegation_queue(station, today=None, params=None) -> dict:
+    """The station's 委派调解 page: the pending ones (soonest limit first, overdue flagged), then a page of
+    the reported ones (latest report first; ``params`` is ``request.GET``). Two queries."""
     today = today or timezone.localdate()
     base = CourtDelegation.objects.filter(station_id=station.pk).select_related("case", "result_document")
     pending = list(base.filter(result=CourtDelegation.Result.PENDING).order_by("due_date", "delegated_at", "pk"))
     for row in pending:
         row.overdue = row.due_date < today
-    done = list(base.exclude(result=CourtDelegation.Result.PENDING)
-                .order_by("-reported_at", "-delegated_at", "-pk")[:DELEGATION_DONE_SHOWN])
+    done = keyset_page(base.exclude(result=CourtDelegation.Result.PENDING), DELEGATION_DONE_KEYS, params,
+                       prefix="d")
     for row in done:
         row.overdue = False
     return {"pending": pending, "done": done, "overdue_count": sum(r.overdue for r in pending)}

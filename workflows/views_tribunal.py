@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases.models import CaseStatus
-from cases.pagination import keyset_page
+from cases.pagination import count_pages, keyset_page
 from cases.permissions import access_case, require_role
 from cases.tribunal import package, selectors
 from cases.tribunal import services as tribunal
@@ -115,10 +115,9 @@ def _page(request, case, bound=None, status=200):
 def queue(request):
     require_role(request.user, *STATION_ROLES)
     sections = selectors.station_queue(request.user)
-    return render(request, "tribunal/queue.html", {
-        name: keyset_page(qs, selectors.QUEUE_KEYS, request.GET, prefix=name[0], count=True)
-        for name, qs in sections.items()
-    })
+    pages = {name: keyset_page(qs, selectors.QUEUE_KEYS, request.GET, prefix=name[0]) for name, qs in sections.items()}
+    count_pages((pages[name], qs) for name, qs in sections.items())
+    return render(request, "tribunal/queue.html", pages)
 
 
 @never_cache

@@ -58,5 +58,5 @@ def delegation_new(request):
 def delegations(request):
     station = _station(request.user)
     today = timezone.localdate()
-    context = mediation_selectors.station_delegation_queue(station, today)
+    context = mediation_selectors.station_delegation_queue(station, today, request.GET)
     return render(request, "tribunal/delegations.html", {**context, "station": station, "today": today})

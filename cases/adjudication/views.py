@@ -70,7 +70,7 @@ from cases.documents.models import Service
 from cases.downloads import protected_file_response
 from cases.masking import mask_id_number, mask_phone
 from cases.models import CaseStatus, Evidence, Party
-from cases.pagination import keyset_page
+from cases.pagination import count_pages, keyset_page
 
 S = CaseStatus
 
@@ -176,16 +176,18 @@ def queue(request):
     context = {}
     if user.has_role(perm.OFFICER) or perm.is_admin(user):
         q = selectors.officer_queue(user)
-        review = keyset_page(q["review"], selectors.QUEUE_KEYS, request.GET, prefix="r", count=True)
-        mine = keyset_page(q["mine"], selectors.QUEUE_KEYS, request.GET, count=True)
+        review = keyset_page(q["review"], selectors.QUEUE_KEYS, request.GET, prefix="r")
+        mine = keyset_page(q["mine"], selectors.QUEUE_KEYS, request.GET)
+        count_pages([(review, q["review"]), (mine, q["mine"])])
         selectors.with_steps([*review, *mine])
         context["officer"] = {"review": review, "review_count": review.count_label, "mine": mine,
                               "mine_count": mine.count_label,
                               "mine_rows": mine.object_list}
     if user.has_role(perm.CHIEF) or perm.is_admin(user):
         q = selectors.chief_queue(user)
-        approvals = keyset_page(q["approvals"], selectors.QUEUE_KEYS, request.GET, prefix="a", count=True)
-        overdue = keyset_page(q["overdue"], selectors.OVERDUE_KEYS, request.GET, prefix="o", count=True)
+        approvals = keyset_page(q["approvals"], selectors.QUEUE_KEYS, request.GET, prefix="a")
+        overdue = keyset_page(q["overdue"], selectors.OVERDUE_KEYS, request.GET, prefix="o")
+        count_pages([(approvals, q["approvals"]), (overdue, q["overdue"])])
         selectors.with_steps([*approvals, *overdue])
         for case in approvals:  # the approvals list names only the chief's own steps
             case.steps = [step for step in case.steps if step.role == perm.CHIEF]

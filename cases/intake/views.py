@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,9 +32,12 @@ from cases.intake.forms import (
 from cases.intake.models import ComplaintDraft
 from cases.masking import mask_phone
 from cases.models import DisputeType, Industry, IPRightKind, Notification, Party, Route
+from cases.pagination import Keyset, keyset_page
 from cases.permissions import access_case
 
 SESSION_GUIDE = "intake_guide_answers"
+
+NOTICE_KEYS = Keyset("-created_at", "-id")  # the notices page: newest first
 
 
 def _client_ip(request):
@@ -428,7 +430,7 @@ def submitted(request, case_id):
 def notices(request):
     """The user's in-app notices, newest first; the ones shown are marked read."""
     qs = Notification.objects.filter(user=request.user, channel=Notification.Channel.IN_APP).select_related("case")
-    page = Paginator(qs.order_by("-created_at", "-id"), 20).get_page(request.GET.get("page"))
+    page = keyset_page(qs, NOTICE_KEYS, request.GET, size=20)
     items = list(page.object_list)
     unread_ids = [n.pk for n in items if n.read_at is None]
     response = render(request, "intake/notices.html", {

@@ -54,6 +54,4 @@ def user_set_roles(*, user, roles):
     user.groups.add(*Group.objects.filter(name__in=role_names - current))
     if user.organization_id:
         user.groups.add(user.organization.members_group)
-    user.__dict__.pop("_roles_cache", None)
-    if hasattr(user, "_roles_cache"):
-        del user._roles_cache
+    user.forget_groups()

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.documents.models import Document, DocumentType
+from cases.pagination import Keyset, keyset_page
 from cases.permissions import access_case, require_role
 from cases.statistics import exports
 from cases.statistics.anonymize import find_unmasked, masked_draft
@@ -43,6 +43,10 @@ EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
 }
+
+# 典型案例 lists, paged by keyset like every other list (``workflows/_pagination.html`` renders these links).
+TYPICAL_MANAGE_KEYS = Keyset("state", "-proposed_at", "-id")
+PUBLIC_KEYS = Keyset("-published_at", "-id")
 
 
 def _scope(request):
@@ -137,7 +141,7 @@ def typical_manage(request):
     if not (can_propose(user) or can_review(user) or user.is_superuser):
         raise PermissionDenied
     proposals = typical_cases_for(user).order_by("state", "-proposed_at", "-id")
-    page = Paginator(proposals, 20).get_page(request.GET.get("page"))
+    page = keyset_page(proposals, TYPICAL_MANAGE_KEYS, request.GET, size=20)
     candidates = []
     q = (request.GET.get("q") or "").strip()[:40]
     if can_propose(user):
@@ -244,7 +248,7 @@ def public_list(request):
             qs = qs.filter(industry=form.cleaned_data["industry"])
     else:
         status = 400
-    page = Paginator(qs.order_by("-published_at", "-id"), 10).get_page(request.GET.get("page"))
+    page = keyset_page(qs, PUBLIC_KEYS, request.GET, size=10)
     return render(request, "statistics/public_list.html", {
         "form": form, "page": page,
     }, status=status)

@@ -128,12 +128,23 @@ def test_query_counts_do_not_grow_with_rows(measured):
     assert lists_large["API cases"][1].json()["next"]
 
 
+# The case page is still over DETAIL_LIMIT for every role and tier (issue 8's first pass brought the base of a
+# page down to session + user with organisation, district and groups in one row + audit row + session renewal;
+# each tier panel still reads its own rows: 23-36 queries on SQLite). Strict, so it fails once the page is fixed.
+DETAIL_OVER = "issue 8 not finished: the case page takes 23-36 queries (one or more per tier panel)"
+
+
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 8 not finished: list pages take 9-15 queries, the case page 27-44 "
-                                       "(session, roles, guardian checks and one query per tier panel)")
-def test_query_counts_within_limits(measured):
-    _ls, _ds, lists, details = measured
+def test_list_query_counts_within_limits(measured):
+    _ls, _ds, lists, _details = measured
     over = [f"{name}: {n} queries (limit {LIST_LIMIT})" for name, (n, _r) in lists.items() if n > LIST_LIMIT]
-    over += [f"case page {name}: {n} queries (limit {DETAIL_LIMIT})"
-             for name, (n, _r) in details.items() if n > DETAIL_LIMIT]
+    assert not over, "\n".join(over)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason=DETAIL_OVER)
+def test_case_page_query_counts_within_limits(measured):
+    _ls, _ds, _lists, details = measured
+    over = [f"case page {name}: {n} queries (limit {DETAIL_LIMIT})"
+            for name, (n, _r) in details.items() if n > DETAIL_LIMIT]
     assert not over, "\n".join(over)

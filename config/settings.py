@@ -271,6 +271,7 @@ SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every reque
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_ENGINE = "cases.sessions"  # the renewal is one UPDATE
 # Absolute lifetime: a session ends this long after the password login, however active (cases.audit).
 IPDR_SESSION_ABSOLUTE_SECONDS = env.int("IPDR_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 X_FRAME_OPTIONS = "DENY"

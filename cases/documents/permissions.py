@@ -1,9 +1,17 @@
 """Who may fetch which document: whoever may see its case; non-public ones only its organisations' staff."""
 from django.http import Http404
 
-from cases.documents.models import Document
+from cases.documents.models import Document, DocumentType
 from cases.models import STAFF_ROLES, CaseGroupObjectPermission, CaseUserObjectPermission, Role
-from cases.permissions import visible_cases
+from cases.permissions import can_see_identifiers, visible_cases
+
+# Official documents that print the parties' full ID and mobile numbers (their templates in
+# templates/documents/pdf/ must: the parties are identified in them). Only the case's parties, who
+# are served a copy, and staff whose role needs full identifiers may download them; a supervisor or
+# a technical investigator may not (tests/security/test_masking.py reads every PDF as every role).
+IDENTIFYING_TYPES = frozenset({
+    DocumentType.MEDIATION_AGREEMENT, DocumentType.CONFIRMATION_APPLICATION, DocumentType.ADJUDICATION_DECISION,
+})
 
 
 def _is_admin(user) -> bool:
@@ -63,4 +71,11 @@ def document_for_user(user, document_id) -> Document:
         raise Http404
     if not document.public and not is_case_staff(user, document.case):
         raise Http404
+    if document.doc_type in IDENTIFYING_TYPES and not may_read_identifiers(user, document.case):
+        raise Http404
     return document
+
+
+def may_read_identifiers(user, case) -> bool:
+    """A document printing full identifiers: for the case's parties and for roles that need them."""
+    return can_see_identifiers(user) or case.parties.filter(user_id=user.pk).exists()

@@ -1,10 +1,11 @@
 """Reads for documents: the list on a case page, in a fixed number of queries."""
 from cases.documents.models import Document
-from cases.documents.permissions import is_case_staff
+from cases.documents.permissions import IDENTIFYING_TYPES, is_case_staff, may_read_identifiers
 
 
 def case_documents(user, case) -> list[Document]:
-    """The case's documents ``user`` may download: all for staff on the case, public ones for others.
+    """The case's documents ``user`` may download: all for staff on the case, public ones for others,
+    none printing full identifiers for a role that must not see them.
 
     The caller has already checked that the user may see the case.
     """
@@ -12,4 +13,6 @@ def case_documents(user, case) -> list[Document]:
           .select_related("organization", "superseded_by"))
     if not is_case_staff(user, case):
         qs = qs.filter(public=True)
+    if not may_read_identifiers(user, case):
+        qs = qs.exclude(doc_type__in=IDENTIFYING_TYPES)
     return list(qs.prefetch_related("services").order_by("-issued_at", "-id"))

@@ -118,3 +118,28 @@ def test_verify_page_renders_for_a_signed_in_user_too(client, issue, applicant):
     client.force_login(applicant)
     response = client.get(reverse("documents:verify", args=[document.verification_code]))
     assert response.status_code == 200 and document.sha256 in response.content.decode()
+
+
+def test_documents_printing_full_identifiers_are_for_the_parties_and_roles_that_need_them(
+        client, issue, case, applicant, clerk, roles):
+    """An agreement, confirmation application or decision names the parties by ID number: a supervisor
+    or a technical investigator working on the case neither downloads it nor sees it listed."""
+    from cases.documents.models import Document
+    from cases.documents.selectors import case_documents
+
+    agreement = issue()
+    Document.objects.filter(pk=agreement.pk).update(doc_type=DocumentType.MEDIATION_AGREEMENT)
+    notice = issue()
+    supervisor = staff(Role.SUPERVISOR, OrganizationFactory(kind="supervision", district=case.district))
+    investigator = staff(Role.TECHNICAL_INVESTIGATOR, OrganizationFactory(kind="ip_office", district=case.district))
+    case_grant_user(case=case, user=investigator)
+    url = reverse("documents:download", args=[agreement.pk])
+    for user in (supervisor, investigator):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("documents:download", args=[notice.pk])).status_code == 200
+        assert [d.pk for d in case_documents(user, case)] == [notice.pk]
+    for user in (applicant, clerk):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+        assert agreement.pk in [d.pk for d in case_documents(user, case)]

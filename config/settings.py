@@ -148,6 +148,7 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors hol
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
+FORMAT_MODULE_PATH = ["config.formats"]  # dates in web pages follow the UI language (config/formats/)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, Organization, Role, Tier, User
@@ -84,11 +85,9 @@ class Filters:
 
     @property
     def period_label(self) -> str:
-        return _("%(start)s至%(end)s") % {"start": cn_date(self.date_from), "end": cn_date(self.date_to)}
-
-
-def cn_date(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+        """In the active language: the dashboard's reader's, or Chinese under the report's override."""
+        return _("%(start)s至%(end)s") % {
+            "start": date_format(self.date_from, "DATE_FORMAT"), "end": date_format(self.date_to, "DATE_FORMAT")}
 
 
 def percentile(buckets, p: float) -> float | None:

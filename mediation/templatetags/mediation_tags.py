@@ -1,6 +1,7 @@
 """Template helpers of the mediation tier: the case page's panel, the home page's numbers."""
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases.models import Role
 
@@ -38,11 +39,13 @@ def mediation_counts(context):
 
 @register.filter
 def cn_when(value):
-    """2026年11月21日 14:30, local time."""
+    """Local date and time in the UI language (2026年11月21日 14:30 / 21 Nov 2026, 14:30).
+
+    Kept for templates not yet moved to the plain ``date:"DATETIME_FORMAT"`` it now equals.
+    """
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 @register.filter

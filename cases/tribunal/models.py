@@ -1,10 +1,10 @@
 """精审 at the circuit station: a transferred case's court stage, and a judicial confirmation's ruling."""
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.db import AppendOnlyMixin, AppendOnlyQuerySet
 from cases.models import Case, Evidence, Organization
 
 
@@ -109,15 +109,7 @@ class DockingClient(models.Model):
         return f"{self.name}（{self.station}）"
 
 
-class DockingCallQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError("DockingCall is append-only.")
-
-    def delete(self):
-        raise ValidationError("DockingCall is append-only.")
-
-
-class DockingCall(models.Model):
+class DockingCall(AppendOnlyMixin, models.Model):
     """One call to the docking API, failed authentications included: the append-only audit trail."""
 
     created_at = models.DateTimeField(_("时间（UTC）"), default=timezone.now, db_index=True)
@@ -133,7 +125,7 @@ class DockingCall(models.Model):
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"))
 
-    objects = DockingCallQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("对接调用记录")
@@ -143,14 +135,6 @@ class DockingCall(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status_code}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("DockingCall is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("DockingCall is append-only.")
 
 
 class DockingIdempotency(models.Model):

@@ -136,6 +136,21 @@ def main():
             with lock:
                 results.append(((time.perf_counter() - t) * 1000, status, number, time.monotonic()))
 
+    def reporter():
+        """A line every 30 s, so a run cut short still says what it measured."""
+        seen = 0
+        while next_i[0] < total or seen < len(results):
+            time.sleep(30)
+            with lock:
+                window, seen = results[seen:], len(results)
+                ok_all = sum(1 for r in results if r[1] == 201)
+            if window:
+                lat = sorted(r[0] for r in window)
+                print(f"[{time.monotonic() - start:.0f} s] accepted {ok_all}, errors {len(results) - ok_all}; "
+                      f"last 30 s: {len(window) / 30:.1f}/s, p50 {statistics.median(lat):.0f} ms, "
+                      f"p95 {lat[int(0.95 * len(lat)) - 1]:.0f} ms", flush=True)
+
+    threading.Thread(target=reporter, daemon=True).start()
     try:
         threads = [threading.Thread(target=client, args=(k,)) for k in range(args.threads)]
         for t in threads:

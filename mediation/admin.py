@@ -5,6 +5,7 @@ and is read-only here.
 """
 from django.contrib import admin
 
+from cases.admin_mixins import ReadOnlyAdmin
 from mediation.models import (
     CourtDelegation,
     DeclaredRelationship,
@@ -32,17 +33,6 @@ class MediatorProfileAdmin(admin.ModelAdmin):
 class DeclaredRelationshipAdmin(admin.ModelAdmin):
     list_display = ("mediator", "party_name", "identifier", "relation", "declared_at")
     search_fields = ("party_name", "identifier", "mediator__full_name")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MediationAssignment)

@@ -1,19 +1,8 @@
+"""Documents are issued by services only; the admin looks, it never edits."""
 from django.contrib import admin
 
+from cases.admin_mixins import ReadOnlyAdmin
 from cases.documents.models import Document, Service
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Documents are issued by services only; the admin looks, it never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

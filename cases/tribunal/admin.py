@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.admin_mixins import ReadOnlyAdminMixin
 from cases.models import Organization
 from cases.tribunal.docking import SCOPES, docking_client_create, docking_client_revoke
 from cases.tribunal.models import ConfirmationRuling, CourtStage, DockingCall, DockingClient
@@ -67,22 +68,13 @@ class DockingClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(DockingCall)
-class DockingCallAdmin(admin.ModelAdmin):
+class DockingCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: read here, never changed."""
 
     list_display = ("created_at", "client", "method", "path", "operation_id", "status_code", "case_id",
                     "ip_address", "duration_ms")
     list_filter = ("client", "status_code", "operation_id")
     search_fields = ("path", "idempotency_key", "fingerprint")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # -- the station's records: read here; every change goes through cases.tribunal.services ------------------

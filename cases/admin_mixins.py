@@ -1,0 +1,20 @@
+"""Admin building blocks shared by every app's admin."""
+from django.contrib import admin
+
+
+class ReadOnlyAdminMixin:
+    """For records that services write (with their audit trail): the admin shows them and never adds, changes or
+    deletes one. Mix in before the ``ModelAdmin`` class."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A plain read-only ``ModelAdmin``, e.g. to register several models as they are."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases import validators
+from cases.db import AppendOnlyMixin
 
 
 class District(models.Model):
@@ -507,10 +508,11 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyMixin, models.Model):
     """案件动态: the append-only timeline and audit record. Never updated, never deleted.
 
-    PostgreSQL enforces this with a trigger (migration 0002); the model refuses too.
+    PostgreSQL enforces this with a trigger (migration 0002); the model refuses too. Bulk
+    ``update()``/``delete()`` are left to the trigger (``cases.db``).
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -534,14 +536,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("CaseEvent is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("CaseEvent is append-only.")
 
 
 class HolidayOverride(models.Model):

@@ -16,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "phone", "organization", "is_active")
     list_filter = ("organization", "groups", "is_active")
     search_fields = ("username", "full_name", "phone", "email")
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "reset_second_factor"]
 
     @admin.action(description=gettext_lazy("停用所选账号（立即结束其会话并作废令牌）"))
     def deactivate_users(self, request, queryset):
@@ -26,6 +26,22 @@ class UserAdmin(BaseUserAdmin):
         for user in users:
             user_deactivate(actor=request.user, user=user, request=request, reason="admin action")
         self.message_user(request, _("已停用%(count)d个账号。") % {"count": len(users)})
+
+    @admin.action(description=gettext_lazy("重置两步验证（手机丢失：删除验证器与备用验证码，下次登录重新绑定）"),
+                  permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset):
+        from cases.audit.services import otp_devices_reset
+
+        users = list(queryset)
+        for user in users:
+            otp_devices_reset(actor=request.user, user=user, request=request)
+        self.message_user(request, _("已重置%(count)d个账号的两步验证，他们下次登录时须重新绑定验证器。")
+                          % {"count": len(users)})
+
+    def has_reset_second_factor_permission(self, request):
+        """Only the system administrator (or a superuser) resets another person's second factor."""
+        user = request.user
+        return user.is_active and (user.is_superuser or user.has_role(models.Role.SYSADMIN))
 
     def save_model(self, request, obj, form, change):
         """Unticking 有效 in the form disables through the service: sessions and tokens end now."""

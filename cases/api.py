@@ -40,7 +40,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases import selectors, serializers
 from cases.audit.authentication import OTPTokenAuthentication
-from cases.audit.services import TokenRefused, token_issue, token_revoke
+from cases.audit.services import TokenRefused, token_expires_at, token_issue, token_revoke
 from cases.downloads import protected_file_response
 from cases.models import CaseEvent, CaseStatus, Organization, Role, Tier
 from cases.pagination import KeysetPagination
@@ -226,6 +226,10 @@ class TokenView(ApiView):
             "用户名（或手机号码、电子邮箱）与密码正确时返回令牌（同一用户重复获取返回同一令牌）。"
             "工作人员须同时提交验证器的6位验证码 otp（未绑定验证器 403 otp_not_enrolled）。"
             "用户不存在与密码错误的回答完全相同；连续失败5次锁定30分钟（429）。"
+            "令牌有效期有限：签发后 IPDR_API_TOKEN_TTL_HOURS 小时（默认12小时）失效，见 expires_at；"
+            "若部署开启了闲置失效（IPDR_API_TOKEN_IDLE_MINUTES），连续这么久未使用也会失效。"
+            "带着失效令牌的请求回答 401，code 为 token_expired，令牌随即删除；此时重新获取令牌即可"
+            "（未过期时重复获取返回同一令牌与同一 expires_at）。"
         ),
         request=serializers.TokenRequestSerializer,
         responses={200: serializers.TokenResponseSerializer, **serializers.error_responses(400, 403, 429)},
@@ -250,6 +254,7 @@ class TokenView(ApiView):
             return Response({"detail": refused.message, "code": refused.code}, status=refused.status)
         body = {
             "token": token.key,
+            "expires_at": token_expires_at(token),
             "user": {"id": user.pk, "username": user.username, "full_name": user.full_name,
                      "roles": sorted(r.value for r in user.roles)},
         }

@@ -97,7 +97,9 @@ def error_responses(*codes):
     """OpenAPI responses for the error status codes an operation can answer."""
     described = {
         400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="请求无效（字段错误）。"),
-        401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效。"),
+        401: OpenApiResponse(
+            ErrorSerializer, description="未登录、令牌无效或令牌已过期（code 为 token_expired：重新获取令牌）。",
+        ),
         403: OpenApiResponse(ErrorSerializer, description="角色不符或无权进行此操作。"),
         404: OpenApiResponse(ErrorSerializer, description="案件或文件不存在，或无权查看。"),
         409: OpenApiResponse(ErrorSerializer, description="案件当前状态不允许此操作。"),
@@ -130,6 +132,11 @@ class TokenUserSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="放在请求头中：`Authorization: Token <token>`。")
+    expires_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="令牌最迟失效的时间（签发后 IPDR_API_TOKEN_TTL_HOURS 小时，默认12小时）；"
+                  "开启闲置失效时，长时间未使用会更早失效。失效后请求回答 401 token_expired，须重新获取。",
+    )
     user = TokenUserSerializer()
 
 

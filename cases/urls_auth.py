@@ -17,4 +17,6 @@ urlpatterns = [
     path("otp/", security_views.otp_verify, name="otp_verify"),
     path("otp/setup/", security_views.otp_setup, name="otp_setup"),
     path("otp/setup/qr.svg", security_views.otp_qr, name="otp_qr"),
+    path("security/", security_views.account_security, name="account_security"),
+    path("security/backup-codes/", security_views.otp_backup_codes, name="otp_backup_codes"),
 ]

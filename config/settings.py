@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -284,6 +285,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 IPDR_STAFF_OTP_REQUIRED = env.bool("IPDR_STAFF_OTP_REQUIRED", default=True)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="知识产权纠纷多元化解平台")
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+OTP_STATIC_THROTTLE_FACTOR = 1  # the backup codes (otp_static), stored as keyed hashes (cases.audit.services)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no TOTP key or QR code in the admin, not even for sysadmins
+# API tokens (/api/v1/auth/token/) end this long after they were issued, and, when set above 0, after
+# this long unused; an expired token answers 401 token_expired and is deleted (docs/security.md).
+IPDR_API_TOKEN_TTL_HOURS = env.int("IPDR_API_TOKEN_TTL_HOURS", default=12)
+IPDR_API_TOKEN_IDLE_MINUTES = env.int("IPDR_API_TOKEN_IDLE_MINUTES", default=0)
 # Security audit log (cases.audit): kept at least this long; the application never deletes it.
 IPDR_AUDIT_RETENTION_DAYS = env.int("IPDR_AUDIT_RETENTION_DAYS", default=183)
 

@@ -40,3 +40,45 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The second-factor devices (django-otp's own admin classes): read-only for system administrators.
+# Adding a device by hand would bypass enrolment, and deleting one must leave an audit record, so a
+# lost phone is handled by the user admin's "重置两步验证" action (cases.audit.services.otp_devices_reset).
+# OTP_ADMIN_HIDE_SENSITIVE_DATA keeps the keys and QR codes out of these pages.
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin  # noqa: E402  (registers it first)
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+class SysadminReadOnly:
+    def has_module_permission(self, request):
+        return _is_sysadmin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_sysadmin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SysadminTOTPDeviceAdmin(SysadminReadOnly, TOTPDeviceAdmin):
+    pass
+
+
+class SysadminStaticDeviceAdmin(SysadminReadOnly, StaticDeviceAdmin):
+    def get_inline_instances(self, request, obj=None):
+        return []  # the stored codes are hashes: nothing to read there
+
+
+for _model, _admin_class in ((TOTPDevice, SysadminTOTPDeviceAdmin), (StaticDevice, SysadminStaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)

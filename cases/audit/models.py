@@ -22,10 +22,14 @@ class AuditAction(models.TextChoices):
     OTP_SUCCESS = "otp_success", _("两步验证通过")
     OTP_FAILED = "otp_failed", _("两步验证失败")
     OTP_ENROLLED = "otp_enrolled", _("绑定验证器")
+    OTP_BACKUP_GENERATED = "otp_backup_generated", _("生成备用验证码")
+    OTP_BACKUP_USED = "otp_backup_used", _("使用备用验证码")
+    OTP_RESET = "otp_reset", _("重置两步验证")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     USER_DISABLED = "user_disabled", _("停用账号")
     TOKEN_CREATED = "token_created", _("签发访问令牌")
     TOKEN_REVOKED = "token_revoked", _("注销访问令牌")
+    TOKEN_EXPIRED = "token_expired", _("访问令牌过期")
     PERMISSION_DENIED = "permission_denied", _("越权访问被拒绝")
     VIEW_PERSONAL_DATA = "view_personal_data", _("查看个人信息")
     EXPORT = "export", _("导出数据")
@@ -125,3 +129,20 @@ class TokenVerification(models.Model):
 
     def __str__(self):
         return f"{self.device} {self.verified_at:%Y-%m-%d %H:%M}"
+
+
+class TokenUse(models.Model):
+    """When an API token was last used: the optional idle expiry (``IPDR_API_TOKEN_IDLE_MINUTES``).
+
+    Written at most once a minute per token, so a busy client does not write on every call.
+    """
+
+    token = models.OneToOneField(Token, on_delete=models.CASCADE, primary_key=True, related_name="use")
+    last_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("令牌使用时间")
+        verbose_name_plural = _("令牌使用时间")
+
+    def __str__(self):
+        return f"{self.last_used_at:%Y-%m-%d %H:%M}"

@@ -9,11 +9,14 @@ Audit writes follow one rule (docs/security.md, "Audit log"):
 - authentication events (login, logout, failures) are best effort: a failed write is logged
   as an error and the request goes on, so an audit outage cannot lock everybody out.
 """
+import datetime
 import logging
 from importlib import import_module
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from rest_framework.authtoken.models import Token
 
 from cases.audit.models import AuditAction, AuditLog, AuditResult, UserSession
@@ -132,6 +135,9 @@ def token_issue(*, request, user, otp=""):
                 raise TokenRefused("otp_throttled", _("验证码错误次数过多，请稍后再试。"), 429)
             raise TokenRefused("otp_invalid", _("验证码不正确或已过期。"), 400)
     with transaction.atomic():
+        stale = Token.objects.filter(user=user).first()
+        if stale is not None and token_expiry(stale):
+            stale.delete()  # an expired token is never handed out again: a new key, a new lifetime
         token, created = Token.objects.get_or_create(user=user)
         if device is not None:
             TokenVerification.objects.update_or_create(token=token, defaults={"device": device.persistent_id[:64]})
@@ -147,3 +153,124 @@ def token_revoke(*, request, user):
     deleted, _ = Token.objects.filter(user=user).delete()
     audit_record(action=AuditAction.TOKEN_REVOKED, request=request, user=user, object_type="authtoken.token",
                  detail={"deleted": deleted}, strict=True)
+
+
+# -- API token expiry ------------------------------------------------------------------------------
+
+TOKEN_USE_WRITE_SECONDS = 60  # the idle clock is written at most this often per token
+
+
+def token_expires_at(token):
+    """When ``token`` ends at the latest (``IPDR_API_TOKEN_TTL_HOURS`` after it was issued), or None."""
+    hours = settings.IPDR_API_TOKEN_TTL_HOURS
+    return token.created + datetime.timedelta(hours=hours) if hours > 0 else None
+
+
+def token_expiry(token, now=None) -> str:
+    """Why ``token`` no longer counts: "ttl", "idle", or "" while it is valid."""
+    now = now or timezone.now()
+    expires_at = token_expires_at(token)
+    if expires_at is not None and now >= expires_at:
+        return "ttl"
+    minutes = settings.IPDR_API_TOKEN_IDLE_MINUTES
+    if minutes > 0:
+        use = getattr(token, "use", None)  # a reverse one-to-one without a row raises an AttributeError
+        last = use.last_used_at if use is not None else token.created
+        if now >= last + datetime.timedelta(minutes=minutes):
+            return "idle"
+    return ""
+
+
+def token_touch(token, now=None):
+    """Move the idle clock of ``token`` (only with idle expiry on, at most once a minute)."""
+    if settings.IPDR_API_TOKEN_IDLE_MINUTES <= 0:
+        return
+    from cases.audit.models import TokenUse
+
+    now = now or timezone.now()
+    use = getattr(token, "use", None)
+    if use is None or (now - use.last_used_at).total_seconds() >= TOKEN_USE_WRITE_SECONDS:
+        TokenUse.objects.update_or_create(token_id=token.pk, defaults={"last_used_at": now})
+
+
+@transaction.atomic
+def token_expire(*, token, reason, request=None):
+    """访问令牌过期: the token is deleted (a client must sign in again) and the end is recorded."""
+    _, deleted = Token.objects.filter(pk=token.pk).delete()
+    audit_record(action=AuditAction.TOKEN_EXPIRED, request=request, user=token.user,
+                 object_type="authtoken.token", detail={"reason": reason, "deleted": bool(deleted)}, strict=True)
+
+
+# -- the staff second factor: backup codes and reset ------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+BACKUP_DEVICE_NAME = "backup"
+
+
+def backup_code_normalize(code: str) -> str:
+    """What the user typed, as generated: lower case, without the spaces and hyphen of the display."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def backup_code_digest(code: str) -> str:
+    """The stored form of a backup code: a keyed hash (HMAC with ``SECRET_KEY``), never the code.
+
+    django-otp's ``otp_static`` keeps its tokens as typed; storing this digest instead means a copy
+    of the database does not hold usable codes (nor, without the key, codes one could brute-force).
+    The plugin's column holds 16 characters: 64 bits of the SHA-256 HMAC.
+    """
+    return salted_hmac("ipdr.otp_static.backup_code", backup_code_normalize(code), algorithm="sha256").hexdigest()[:16]
+
+
+def backup_device(user):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+@transaction.atomic
+def otp_backup_codes_generate(*, user, request=None) -> list[str]:
+    """生成备用验证码: 10 new one-time codes replace any earlier ones; returned once, stored hashed.
+
+    The device is kept (only its codes change), so a session verified with a backup code stays verified.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device = (StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
+              or StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True))
+    replaced, _ = device.token_set.all().delete()
+    codes = set()
+    while len(codes) < BACKUP_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    codes = sorted(codes)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=backup_code_digest(c)) for c in codes])
+    device.throttle_reset(commit=False)
+    device.confirmed = True
+    device.save()
+    audit_record(action=AuditAction.OTP_BACKUP_GENERATED, request=request, user=user,
+                 object_type="otp_static.staticdevice", object_id=device.pk,
+                 detail={"count": len(codes), "replaced": replaced}, strict=True)
+    return [f"{c[:4]}-{c[4:]}" for c in codes]
+
+
+@transaction.atomic
+def otp_devices_reset(*, actor, user, request=None) -> int:
+    """重置两步验证 (a lost phone): the user's authenticator and backup codes are removed, so the next
+    sign-in leads to enrolment; sessions verified with them stop counting as verified, and API tokens
+    obtained with them are revoked. Returns how many devices were removed."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.audit.models import TokenVerification
+
+    totp, _ = TOTPDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.filter(user=user).count()
+    StaticDevice.objects.filter(user=user).delete()
+    verified_tokens = TokenVerification.objects.filter(token__user=user).values("token_id")
+    _, deleted = Token.objects.filter(pk__in=verified_tokens).delete()
+    tokens = deleted.get(Token._meta.label, 0)
+    audit_record(action=AuditAction.OTP_RESET, request=request, user=actor, object_type="cases.user",
+                 object_id=user.pk, detail={"username": user.get_username(), "authenticators": totp,
+                                            "backup_devices": static, "tokens_revoked": tokens},
+                 strict=True)
+    return totp + static

@@ -1,4 +1,5 @@
-"""The staff second factor (TOTP, django-otp): enrolment with a QR code, then a code at every login."""
+"""The staff second factor (TOTP, django-otp): enrolment with a QR code, then a code at every login;
+backup codes (otp_static) on the account security page for a phone that is not at hand."""
 import base64
 from io import BytesIO
 
@@ -16,9 +17,15 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.audit.forms import OTPTokenForm
+from cases.audit.forms import OTPTokenForm, OTPVerifyForm
 from cases.audit.models import AuditAction, AuditResult, UserSession
-from cases.audit.services import audit_record, session_track
+from cases.audit.services import (
+    audit_record,
+    backup_code_digest,
+    backup_device,
+    otp_backup_codes_generate,
+    session_track,
+)
 
 DEVICE_NAME = "authenticator"
 
@@ -51,11 +58,16 @@ def otp_verify(request):
         return redirect(f"{reverse('otp_setup')}?{request.GET.urlencode()}")
     if request.user.is_verified():
         return redirect(_next_url(request))
-    form = OTPTokenForm(request.POST or None)
+    form = OTPVerifyForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and _check(request, device, form):
-            return redirect(_next_url(request))
+        if form.is_valid():
+            if form.cleaned_data["token"].isdigit():
+                passed = _check(request, device, form)
+            else:
+                passed = _check_backup(request, form)
+            if passed:
+                return redirect(_next_url(request))
         status = 400
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url_raw(request)},
                   status=status)
@@ -93,20 +105,39 @@ def otp_qr(request):
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
-def _check(request, device, form, enrol=False) -> bool:
+def _check_backup(request, form) -> bool:
+    """A backup code instead of the authenticator's: each one works once (django-otp deletes it)."""
+    device = backup_device(request.user)
+    if device is None:
+        form.add_error("token", _("您还没有备用验证码，请输入验证器显示的6位数字。"))
+        audit_record(action=AuditAction.OTP_FAILED, request=request, result=AuditResult.FAILURE,
+                     detail={"backup": True, "no_codes": True})
+        return False
+    return _check(request, device, form, backup=True)
+
+
+def _check(request, device, form, enrol=False, backup=False) -> bool:
     """Verify the code with django-otp's throttling; record the outcome."""
     allowed, info = device.verify_is_allowed()
     if not allowed:
         form.add_error("token", _("验证码错误次数过多，请稍后再试。"))
         audit_record(action=AuditAction.OTP_FAILED, request=request, result=AuditResult.DENIED,
-                     detail={"throttled": True})
+                     detail={"throttled": True, "backup": backup})
         return False
+    token = form.cleaned_data["token"]
     with transaction.atomic():
-        if not device.verify_token(form.cleaned_data["token"]):
-            form.add_error("token", _("验证码不正确或已过期，请输入验证器当前显示的6位数字。"))
+        if not device.verify_token(backup_code_digest(token) if backup else token):
+            if backup:
+                form.add_error("token", _("备用验证码不正确或已经用过，每个备用验证码只能用一次。"))
+            else:
+                form.add_error("token", _("验证码不正确或已过期，请输入验证器当前显示的6位数字。"))
             audit_record(action=AuditAction.OTP_FAILED, request=request, result=AuditResult.FAILURE,
-                         detail={"enrolment": enrol})
+                         detail={"enrolment": enrol, "backup": backup})
             return False
+        if backup:
+            # Used and recorded together: no record, no sign-in with the code.
+            audit_record(action=AuditAction.OTP_BACKUP_USED, request=request, object_type="otp_static.staticdevice",
+                         object_id=device.pk, detail={"remaining": device.token_set.count()}, strict=True)
         if enrol:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
@@ -125,3 +156,40 @@ def _check(request, device, form, enrol=False) -> bool:
 def _next_url_raw(request):
     target = _next_url(request)
     return "" if target == "home" else target
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def account_security(request):
+    """账号安全: the second factor's state and the backup codes (how many are left)."""
+    return render(request, "registration/account_security.html", _security_context(request))
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def otp_backup_codes(request):
+    """生成备用验证码: shown on this answer only (never stored readable), replacing any earlier ones.
+
+    Only after the second factor was passed in this session: a stolen password alone cannot print codes.
+    """
+    context = _security_context(request)
+    if not context["can_generate"]:
+        context["error"] = _("请先绑定验证器并完成两步验证，再生成备用验证码。")
+        return render(request, "registration/account_security.html", context, status=400)
+    context["codes"] = otp_backup_codes_generate(user=request.user, request=request)
+    context["backup_left"] = len(context["codes"])
+    return render(request, "registration/account_security.html", context)
+
+
+def _security_context(request):
+    user = request.user
+    authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    backup = backup_device(user)
+    return {
+        "authenticator": authenticator,
+        "verified": user.is_verified(),
+        "backup_left": backup.token_set.count() if backup is not None else None,
+        "can_generate": authenticator is not None and user.is_verified(),
+    }

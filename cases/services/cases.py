@@ -159,7 +159,6 @@ def case_create(
         case=case, actor=actor, kind="case_submitted", public=True, ip_address=ip_address,
         message=_("申请已提交"), after={"status": case.status, "organization": organization.pk},
     )
-    case_assign_number(case=case, organization=organization, tier=Tier.INTAKE, actor=actor)
     case_grant_organization(case=case, organization=organization, actor=actor)
     for party in party_objs:
         if party.user_id:
@@ -169,6 +168,9 @@ def case_create(
         length=INTAKE_TRIAGE_WORKING_DAYS, start_date=timezone.localdate(case.submitted_at),
         actor=actor, responsible_role=Role.INTAKE_CLERK,
     )
+    # Last: the gapless counter's row lock is held until commit and every submission of the
+    # organisation queues on it, so nothing else may run while it is held (bench/intake.py).
+    case_assign_number(case=case, organization=organization, tier=Tier.INTAKE, actor=actor)
     return case
 
 

@@ -351,9 +351,11 @@ def main():
     templates = meta["templates"]
     clones = math.ceil(args.cases / templates) - 1
     done = {g0 for (g0,) in fetch("select g0 from bench_seed_progress")}
+    # cases_case last: its number is read from the clone's cases_casenumber row inserted before it.
+    models = sorted(models, key=lambda m: m._meta.db_table == "cases_case")
     statements = [(m._meta.db_table, clone_sql(m, meta)) for m in models]
     statements += [("cases_user", s) for s in clone_users_sql(meta)]
-    total_rows, t0 = 0, time.monotonic()
+    total_rows, t0, ran = 0, time.monotonic(), False
     for g0 in range(1, clones + 1, args.chunk):
         if g0 in done:
             continue
@@ -368,9 +370,12 @@ def main():
             execute("insert into bench_seed_progress values (%s, %s, %s, %s)", [g0, g1, rows,
                                                                                time.monotonic() - c0])
         total_rows += rows
+        ran = True
         elapsed = time.monotonic() - t0
         print(f"clones {g0}-{g1}/{clones}: {(g1 + 1) * templates:,} cases, {rows:,} rows in "
               f"{time.monotonic() - c0:.1f} s; {total_rows / elapsed:,.0f} rows/s overall", flush=True)
+    if ran:  # resumed after an earlier finish: counters, aggregates and statistics must be redone
+        execute("delete from bench_seed_meta where key = 'finished'")
     if not fetch("select 1 from bench_seed_meta where key = 'finished'"):
         finish(models, meta)
         execute("insert into bench_seed_meta values ('finished', 1)")

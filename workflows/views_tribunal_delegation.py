@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -46,7 +47,7 @@ def delegation_new(request):
             else:
                 messages.success(request, _("已%(kind)s，案号%(number)s，调解期限至%(due)s。") % {
                     "kind": case.court_delegation.get_kind_display(), "number": case.number,
-                    "due": f"{case.court_delegation.due_date:%Y-%m-%d}"})
+                    "due": date_format(case.court_delegation.due_date, "DATE_FORMAT")})
                 return redirect("workflows:tribunal:delegations")
         messages.error(request, _("请更正下面标出的问题后再提交。"))
         status = 400

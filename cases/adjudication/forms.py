@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.adjudication.models import (
@@ -388,7 +389,7 @@ class HearingForm(AdjForm):
         super().__init__(*args, **kwargs)
         if earliest:
             self.fields["day"].help_text = _("应至少提前3个工作日通知，最早可定于%(date)s。") % {
-                "date": f"{earliest.year}年{earliest.month}月{earliest.day}日"}
+                "date": date_format(earliest, "DATE_FORMAT")}
             self.fields["day"].widget.attrs["min"] = earliest.isoformat()
 
     @property

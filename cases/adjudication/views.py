@@ -445,7 +445,7 @@ def technical(request, case_id):
             questions=form.cleaned_data["questions"], evidence=list(form.cleaned_data["evidence"]),
             working_days=form.cleaned_data["working_days"])
         return _("已向技术调查官%(name)s提出技术问题，期限至%(due)s。") % {
-            "name": question.investigator, "due": c.cn_date(question.deadline.due_date)}
+            "name": question.investigator, "due": c.ui_date(question.deadline.due_date)}
 
     def withdraw(form):
         s.adjudication_withdraw_question(actor=user, case=case, question=form.cleaned_data["question"],
@@ -483,7 +483,7 @@ def hearings(request, case_id):
         hearing = s.adjudication_schedule_hearing(actor=user, case=case, scheduled_at=form.scheduled_at,
                                                   place=form.cleaned_data["place"], mode=form.cleaned_data["mode"])
         return _("已定于%(when)s口头审理，口头审理通知书已生成，请登记送达。") % {
-            "when": c.cn_date(hearing.scheduled_at.date())}
+            "when": c.ui_date(hearing.scheduled_at.date())}
 
     def record(form):
         s.adjudication_record_hearing(actor=user, case=case, hearing=form.cleaned_data["hearing"],
@@ -547,7 +547,7 @@ def procedure(request, case_id):
         s.adjudication_resume(actor=user, case=case, reason=form.cleaned_data["reason"], on=form.cleaned_data.get("on"))
         limit = c.open_deadline(case, c.K_LIMIT)
         return _("本案已恢复处理，办案期限届满日为%(due)s，恢复处理通知书已生成。") % {
-            "due": c.cn_date(limit.due_date) if limit else "—"}
+            "due": c.ui_date(limit.due_date) if limit else "—"}
 
     def extension_request(form):
         s.adjudication_request_extension(actor=user, case=case, reason=form.cleaned_data["reason"])
@@ -557,7 +557,7 @@ def procedure(request, case_id):
         request_ = s.adjudication_decide_extension(actor=user, case=case, request=pending_extension,
                                                    approve=form.approved, note=form.cleaned_data["note"])
         if request_.state == ExtensionRequest.State.APPROVED:
-            return _("已批准延长办案期限至%(due)s。") % {"due": c.cn_date(request_.due_after)}
+            return _("已批准延长办案期限至%(due)s。") % {"due": c.ui_date(request_.due_after)}
         return _("已决定不予延长。")
 
     def mediation_start(form):

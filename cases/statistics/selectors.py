@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format_modules
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, Organization, Role, Tier, User
@@ -88,6 +88,12 @@ class Filters:
         """In the active language: the dashboard's reader's, or Chinese under the report's override."""
         return _("%(start)s至%(end)s") % {
             "start": date_format(self.date_from, "DATE_FORMAT"), "end": date_format(self.date_to, "DATE_FORMAT")}
+
+
+def _month_labels(month: date) -> dict:
+    """A month for tables (2026年11月 / November 2026) and for a chart axis (11月 / Nov), in the active language."""
+    short = next((m.SHORT_MONTH_FORMAT for m in get_format_modules() if hasattr(m, "SHORT_MONTH_FORMAT")), "n")
+    return {"label": date_format(month, "YEAR_MONTH_FORMAT"), "short": date_format(month, short)}
 
 
 def percentile(buckets, p: float) -> float | None:
@@ -277,7 +283,7 @@ def _assemble(scope, filters, totals, by_tier, by_group, snapshot, monthly, dura
         {"tier": t.value, "label": str(t.label), **_satisfaction(by_tier.get(t, {}))} for t in TIERS
     ]
     satisfaction["trend"] = [
-        {"month": m, "label": f"{m.year}年{m.month}月", "short": f"{m.month}月",
+        {"month": m, **_month_labels(m),
          "responses": sums.get("responses", 0), "score": _satisfaction(sums)["score"]}
         for m, sums in sorted(monthly.items())
     ]
@@ -350,7 +356,7 @@ def _assemble(scope, filters, totals, by_tier, by_group, snapshot, monthly, dura
         "outcomes": outcomes,
         "funnel": funnel,
         "monthly": [
-            {"month": m, "label": f"{m.year}年{m.month}月", "short": f"{m.month}月",
+            {"month": m, **_month_labels(m),
              "received": s.get("received", 0), "closed": s.get("closed", 0)}
             for m, s in sorted(monthly.items())
         ],

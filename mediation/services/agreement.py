@@ -43,6 +43,7 @@ from mediation.services.common import (
     principals,
     require_assigned_mediator,
     require_status,
+    ui_date,
 )
 from mediation.services.consent import court_report
 
@@ -370,7 +371,7 @@ def judicial_join(*, actor, case, ip_address=None) -> bool:
         raise ValidationError(_("已经申请司法确认。"), code="status")
     due = _confirmation_due(case, agreement)
     if timezone.localdate() > due:
-        raise ValidationError(_("申请司法确认的期限已于%(due)s届满。") % {"due": cn_date(due)}, code="status")
+        raise ValidationError(_("申请司法确认的期限已于%(due)s届满。") % {"due": ui_date(due)}, code="status")
     party = party_for_user(case, actor)
     if party is None:
         raise ValidationError(_("只有本案当事人或其代理人可以申请司法确认。"), code="not_party")

@@ -7,6 +7,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, Party
@@ -29,6 +30,7 @@ TEXT_MAX = 5000
 
 
 def _when(value) -> str:
+    """2026年11月21日14时05分, for text stored once (case events, notices); error messages use date_format."""
     local = timezone.localtime(value)
     return f"{local.year}年{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
 
@@ -154,8 +156,8 @@ def session_reschedule(*, actor, session, starts_at, reason, mode=None, duration
 
 def _require_day_come(session):
     if timezone.localdate(session.starts_at) > timezone.localdate():
-        raise ValidationError(_("调解会议定于%(when)s，尚未到期，不能记录。") % {"when": _when(session.starts_at)},
-                              code="status")
+        raise ValidationError(_("调解会议定于%(when)s，尚未到期，不能记录。") % {
+            "when": date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")}, code="status")
 
 
 @transaction.atomic

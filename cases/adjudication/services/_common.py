@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases import notifications
@@ -167,4 +168,10 @@ def clean_text(value, field, label, *, required=True, max_length=5000):
 
 
 def cn_date(day) -> str:
+    """2026年11月21日, for text stored once (case events, notification bodies); pages use ``ui_date``."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def ui_date(day) -> str:
+    """A date in the active UI language (2026年11月21日 / 21 Nov 2026), for messages shown now, never stored."""
+    return date_format(day, "DATE_FORMAT") if day else ""

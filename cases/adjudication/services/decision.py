@@ -74,7 +74,7 @@ def _ready_for_decision(adj):
     running = Deadline.objects.filter(case=case, kind__startswith=f"{c.K_ANSWER}:", state=Deadline.State.RUNNING)
     if running.exists():
         raise c.conflict(_("被请求人的答辩期尚未届满（至%(due)s），届满后再提交裁决。") % {
-            "due": c.cn_date(running.order_by("-due_date").first().due_date)})
+            "due": c.ui_date(running.order_by("-due_date").first().due_date)})
     respondents = set(Party.objects.filter(case=case, role=Party.PartyRole.RESPONDENT).values_list("pk", flat=True))
     from cases.adjudication.services.serving import _served_parties, current_answer_notice
 
@@ -199,10 +199,10 @@ def adjudication_record_suit(*, actor, case, party, court, filed_on, court_refer
         raise c.invalid(_("起诉日期不能晚于今天。"), "filed_on")
     decided_on = timezone.localdate(adj.decided_at)
     if filed_on < decided_on:
-        raise c.invalid(_("起诉日期不能早于裁决日期（%(date)s）。") % {"date": c.cn_date(decided_on)}, "filed_on")
+        raise c.invalid(_("起诉日期不能早于裁决日期（%(date)s）。") % {"date": c.ui_date(decided_on)}, "filed_on")
     window = Deadline.objects.filter(case=adj.case, kind=c.K_SUIT).order_by("-id").first()
     if window is not None and filed_on > window.due_date:
-        raise c.invalid(_("起诉期已于%(date)s届满，不能再登记起诉。") % {"date": c.cn_date(window.due_date)},
+        raise c.invalid(_("起诉期已于%(date)s届满，不能再登记起诉。") % {"date": c.ui_date(window.due_date)},
                         "filed_on")
     suit = Suit.objects.create(adjudication=adj, party=party, court=court, court_reference=court_reference,
                                filed_on=filed_on, recorded_by=actor)
@@ -236,7 +236,7 @@ def adjudication_make_final(*, actor=None, case, today=None) -> Performance | No
     if window is None:
         raise c.conflict(_("行政裁决书尚未送达全部当事人，起诉期尚未开始计算。"))
     if window.due_date >= today:
-        raise c.conflict(_("起诉期至%(date)s届满，届满后裁决方生效。") % {"date": c.cn_date(window.due_date)})
+        raise c.conflict(_("起诉期至%(date)s届满，届满后裁决方生效。") % {"date": c.ui_date(window.due_date)})
     if window.state == Deadline.State.RUNNING:
         deadline_complete(deadline=window, actor=actor)
     case_change_status(case=adj.case, actor=actor, to=S.ADJUDICATED, reason=_("起诉期届满，当事人未起诉，裁决生效"))

@@ -31,11 +31,11 @@ def _check_when(scheduled_at, today):
     if day < earliest:
         raise c.invalid(
             _("口头审理应至少提前%(n)s个工作日通知当事人，最早可定于%(date)s。") % {
-                "n": c.conf("HEARING_NOTICE_WORKING_DAYS"), "date": c.cn_date(earliest)},
+                "n": c.conf("HEARING_NOTICE_WORKING_DAYS"), "date": c.ui_date(earliest)},
             "scheduled_at",
         )
     if not workcal.is_workday(day):
-        raise c.invalid(_("%(date)s不是工作日，请另选审理日期。") % {"date": c.cn_date(day)}, "scheduled_at")
+        raise c.invalid(_("%(date)s不是工作日，请另选审理日期。") % {"date": c.ui_date(day)}, "scheduled_at")
     return scheduled_at
 
 

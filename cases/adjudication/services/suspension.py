@@ -22,7 +22,7 @@ def _date(value, field, label, *, not_before=None, not_before_label=""):
         raise c.invalid(_("%(label)s不能晚于今天。") % {"label": label}, field)
     if not_before is not None and value < not_before:
         raise c.invalid(_("%(label)s不能早于%(other)s（%(date)s）。") % {
-            "label": label, "other": not_before_label, "date": c.cn_date(not_before)}, field)
+            "label": label, "other": not_before_label, "date": c.ui_date(not_before)}, field)
     return value
 
 

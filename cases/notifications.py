@@ -127,8 +127,9 @@ def enqueue(notification_id: int) -> bool:
 
     try:
         deliver_notification.delay(notification_id)
-    except Exception:  # broker unreachable: kombu/redis raise various errors
-        logger.warning("broker unavailable; notification %s stays in the outbox", notification_id, exc_info=True)
+    except Exception as exc:  # broker unreachable: kombu/redis raise various errors
+        # One line, no traceback: an outage logs this for every notice of every request.
+        logger.warning("broker unavailable (%s); notification %s stays in the outbox", exc, notification_id)
         return False
     return True
 

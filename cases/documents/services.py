@@ -345,8 +345,8 @@ def enqueue_render(document_id: int) -> bool:
 
     try:
         render_document.delay(document_id)
-    except Exception:  # broker unreachable: kombu/redis raise various errors
-        logger.warning("broker unavailable; document %s stays queued", document_id, exc_info=True)
+    except Exception as exc:  # broker unreachable: kombu/redis raise various errors
+        logger.warning("broker unavailable (%s); document %s stays queued", exc, document_id)
         return False
     return True
 

@@ -9,6 +9,8 @@ No database or broker connection is open when it forks.
 
 Commands on stdin, one answer line each on stdout:
 ``spawn <name> <log path> <concurrency>`` -> pid; ``kill <pid>`` -> ok; ``stop <pid>`` -> ok.
+At end of input (the test closed the pipe, or died) every worker still running is stopped, so a
+failed test leaves no worker consuming the CI broker.
 """
 import contextlib
 import os
@@ -72,20 +74,25 @@ def main():
     app.loader.import_default_modules()  # every tasks module, and what they import
     connections.close_all()
     print("ready", flush=True)
-    for line in sys.stdin:
-        command, *args = line.split()
-        if command == "spawn":
-            name, log_path, concurrency = args
-            pid = os.fork()
-            if pid == 0:
-                _run_worker(app, name, log_path, concurrency)
-            print(pid, flush=True)
-        elif command == "kill":
-            _stop(int(args[0]), signal.SIGKILL, 10)
-            print("ok", flush=True)
-        elif command == "stop":
-            _stop(int(args[0]), signal.SIGTERM, 30)
-            print("ok", flush=True)
+    running = set()
+    try:
+        for line in sys.stdin:
+            command, *args = line.split()
+            if command == "spawn":
+                name, log_path, concurrency = args
+                pid = os.fork()
+                if pid == 0:
+                    _run_worker(app, name, log_path, concurrency)
+                running.add(pid)
+                print(pid, flush=True)
+            elif command in ("kill", "stop"):
+                pid = int(args[0])
+                _stop(pid, *((signal.SIGKILL, 10) if command == "kill" else (signal.SIGTERM, 30)))
+                running.discard(pid)
+                print("ok", flush=True)
+    finally:
+        for pid in running:
+            _stop(pid, signal.SIGTERM, 10)
 
 
 if __name__ == "__main__":

@@ -54,12 +54,12 @@ def test_killing_workers_loses_nothing_and_repeats_nothing(tmp_path, real_broker
     # whole process group) once the next is ready: every kill lands while tasks are running.
     # Workers are forked from one warm parent (a real ``celery worker`` each, without re-importing
     # the app twenty times; see tests/reliability/forkserver.py).
-    started = time.monotonic()
     interrupted = 0
     workers = WorkerForkServer(env)
-    current = workers.spawn(tmp_path, "r0", concurrency=1)
-    assert current.wait_ready(), current.log_path.read_text()
     try:
+        current = workers.spawn(tmp_path, "r0", concurrency=1)
+        assert current.wait_ready(), current.log_path.read_text()
+        started = time.monotonic()
         for round_no in range(1, ROUNDS + 1):
             following = workers.spawn(tmp_path, f"r{round_no}", concurrency=1)
             assert following.wait_ready(), following.log_path.read_text()
@@ -72,9 +72,8 @@ def test_killing_workers_loses_nothing_and_repeats_nothing(tmp_path, real_broker
                                  and not Document.objects.filter(state="queued").exists()), timeout=90), (
             Notification.objects.exclude(state="sent").count(), Document.objects.filter(state="queued").count())
     finally:
-        current.stop()
-        workers.close()
-    assert interrupted >= 1  # the test did kill workers in the middle of tasks
+        workers.close()  # stops every worker still running (the last one, or a half-started one)
+    assert interrupted >= ROUNDS // 2  # the kills did land in the middle of tasks (the backlog outlasts them)
 
     # Notices: every one delivered, each exactly once to the phone (the gateway's record).
     calls = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]

@@ -5,8 +5,6 @@ each page is opened in Chinese at a phone width (390 px) and a desktop width (12
 injected and run with the WCAG 2.1 A/AA rules, and every serious or critical violation is listed
 in the failure with the page, the rule and the offending elements.
 """
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,45 +12,21 @@ from django.conf import settings
 from django.urls import reverse
 
 from cases.intake.models import ComplaintDraft
-from tests.e2e.test_intake_browser import ARGS, CHROMIUM
+from tests.e2e.conftest import BROWSER_TEST, DESKTOP, PHONE, new_page, session_cookie
 from tests.factories import OrganizationFactory, complainant, make_case
 
 AXE = Path(settings.BASE_DIR) / ".cache" / "axe" / "package" / "axe.min.js"
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 BLOCKING = {"serious", "critical"}
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture(autouse=True)
-def _async_unsafe(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_permission_ids():
-    from cases import permissions
-
-    permissions._perm_ids.clear()
-    yield
-    permissions._perm_ids.clear()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
+def _axe_fetched():
+    """axe-core is fetched by `make axe`, not here: without it the audit cannot run, which is a failure."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `make axe` (fetches the pinned version from npm)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _violations(page, url):
@@ -74,23 +48,15 @@ def _violations(page, url):
 def _audit(browser, base, urls, cookies=()):
     found = {}
     for width, viewport in WIDTHS.items():
-        context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True, extra_http_headers={
-            "Accept-Language": "zh-CN,zh;q=0.9"})
+        page = new_page(browser, viewport, bypass_csp=True, extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
         if cookies:
-            context.add_cookies(list(cookies))
-        page = context.new_page()
+            page.context.add_cookies(list(cookies))
         for url in urls:
             problems = _violations(page, base + url)
             if problems:
                 found[f"{width} {url}"] = problems
-        context.close()
+        page.context.close()
     return found
-
-
-def _session_cookie(client, user, live_server):
-    client.force_login(user)
-    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": live_server.url}
 
 
 def test_public_pages(browser, live_server, roles):
@@ -103,7 +69,7 @@ def test_complainant_pages(browser, live_server, roles, client):
     centre = OrganizationFactory(name="璧山区知识产权保护中心")
     applicant = complainant(full_name="李明", phone="13812345678", email="liming@example.cn")
     case = make_case(organization=centre, applicant_user=applicant)
-    cookie = _session_cookie(client, applicant, live_server)
+    cookie = session_cookie(client, applicant, live_server)
     client.get(reverse("intake:complaint_start"))
     draft = ComplaintDraft.objects.get(owner=applicant)
     steps = [reverse("intake:complaint_step", args=[draft.pk, step])

@@ -4,65 +4,20 @@ An enforcement officer reviews a request condition by condition and proposes fil
 approves the filing; the officer issues and serves the 答辩通知书 and asks for more time; the chief,
 on a phone-sized screen, approves the extension.
 """
-import os
-import shutil
 from datetime import date
-
-import pytest
 
 from cases.adjudication.models import ExtensionRequest, FilingReview
 from cases.documents.models import Document
 from cases.models import CaseStatus, Deadline
 from tests.adjudication.conftest import (  # noqa: F401 - fixtures
-    _fresh_permission_ids,
     adj_case,
     applicant_user,
     office_chain,
     respondent_user,
 )
+from tests.e2e.conftest import BROWSER_TEST, PHONE, signed_in_page
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-PASSWORD = "Correct-Horse-42"  # tests.factories.UserFactory
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread while the ORM calls here stay synchronous.
-
-    Set per test (``monkeypatch`` restores it), not at module top: set there, it is inherited by the
-    ``manage.py check --deploy`` subprocess of ``tests/test_settings.py``, which then fails (async.E001).
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def login(browser, base, user, width=1280, height=900):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    return page
+pytestmark = BROWSER_TEST
 
 
 def submit(page, selector):
@@ -77,7 +32,7 @@ def test_officer_files_and_serves_then_chief_approves_an_extension(
     base = live_server.url
 
     # The officer finds the request in the queue and reviews it.
-    officer = login(browser, base, ch.officer)
+    officer = signed_in_page(browser, base, ch.officer)
     officer.click("nav.site-nav >> text=速裁工作台")
     officer.wait_for_load_state()
     assert "待立案审查" in officer.content()
@@ -95,7 +50,7 @@ def test_officer_files_and_serves_then_chief_approves_an_extension(
     assert FilingReview.objects.get().state == FilingReview.State.PENDING
 
     # The chief approves the filing.
-    chief = login(browser, base, ch.chief)
+    chief = signed_in_page(browser, base, ch.chief)
     chief.goto(f"{base}/work/adjudication/")
     assert "审批立案" in chief.content()
     chief.goto(f"{base}/work/adjudication/{case.pk}/filing/")
@@ -121,7 +76,7 @@ def test_officer_files_and_serves_then_chief_approves_an_extension(
     assert "已申请延长办案期限" in officer.content()
 
     # The chief, on a phone, approves it from the queue.
-    phone = login(browser, base, ch.chief, width=390, height=844)
+    phone = signed_in_page(browser, base, ch.chief, PHONE)
     phone.goto(f"{base}/work/adjudication/")
     assert "审批延长期限" in phone.content()
     no_overflow = phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -7,9 +7,7 @@ desktop screen, accepts the complaint to mediation; back on the phone, the compl
 new status and downloads the 受理通知书 PDF.
 """
 import io
-import os
 import re
-import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -20,11 +18,9 @@ from cases.documents.models import Document, DocumentType
 from cases.intake.models import ComplaintDraft
 from cases.models import Case, CaseStatus, Industry, Organization, Party, Role
 from cases.services.organizations import organization_create
+from tests.e2e.conftest import BROWSER_TEST, new_page
 from tests.factories import DistrictFactory, credit_code, staff
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 CLERK_PASSWORD = "Correct-Horse-42"
 
 APPLICANT_NAME = "张晓梅"
@@ -33,33 +29,7 @@ APPLICANT_PASSWORD = "Bishan-Patent-2025"
 RESPONDENT_NAME = "重庆市璧山区恒达机械制造有限公司"
 PATENT_TITLE = "一种电动车电池散热支架"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
-
-    Set for this module's tests only (``monkeypatch`` restores it), so no subprocess another test
-    starts (``check --deploy``) inherits it.
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_permission_ids():
-    """``cases.permissions`` caches Permission ids per process; a transactional test's flush recreates
-    the Permission rows with new ids, so the cache must not outlive a test."""
-    from cases import permissions
-
-    permissions._perm_ids.clear()
-    yield
-    permissions._perm_ids.clear()
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -78,16 +48,6 @@ def district(roles):
     clerk = staff(Role.INTAKE_CLERK, centre, username="clerk-bishan", full_name="刘受理", password=CLERK_PASSWORD)
     industry, _created = Industry.objects.get_or_create(name="智能装备", defaults={"order": 3})
     return SimpleNamespace(district=district, centre=centre, committee=committee, clerk=clerk, industry=industry)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 # -- real identifiers, check characters computed here -----------------------------------------
@@ -166,9 +126,7 @@ def test_navigator_complaint_clerk_accepts_and_complainant_downloads_the_accepta
     respondent_code = credit_code(seed=761234)
 
     # -- the complainant, on a phone, anonymous: 维权导航 ------------------------------------
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                device_scale_factor=3, locale="zh-CN", accept_downloads=True)
-    mobile = phone.new_page()
+    mobile = new_page(browser, phone=True, accept_downloads=True)
     mobile.goto(f"{base}/guide/")
     expect(mobile.get_by_role("heading", level=1, name="维权导航")).to_be_visible()
     questions = mobile.locator("form#questions")
@@ -290,8 +248,7 @@ def test_navigator_complaint_clerk_accepts_and_complainant_downloads_the_accepta
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling on a phone"
 
     # -- the intake clerk, on a desktop: queue, triage, accept to mediation ---------------------------
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = desk.new_page()
+    page = new_page(browser)
     login(page, base, clerk.username, CLERK_PASSWORD)
     page.goto(f"{base}/work/intake/")
     pending = page.locator("section[aria-labelledby=pending-heading]")
@@ -305,7 +262,7 @@ def test_navigator_complaint_clerk_accepts_and_complainant_downloads_the_accepta
     accept.get_by_label("受理意见").fill("申请材料齐全，符合受理条件。")
     advance(page, accept.get_by_role("button", name="受理", exact=True), r"/work/intake/$")
     expect(page.locator(".messages")).to_contain_text("已受理，案件已转调解委员会")
-    desk.close()
+    page.context.close()
 
     case.refresh_from_db()
     assert case.status == CaseStatus.MEDIATION_CONSENT
@@ -326,7 +283,7 @@ def test_navigator_complaint_clerk_accepts_and_complainant_downloads_the_accepta
     assert "受理通知书" in text
     assert re.sub(r"\s+", "", number) in text
     assert APPLICANT_NAME in text
-    phone.close()
+    mobile.context.close()
 
     notice = Document.objects.get(case=case, doc_type=DocumentType.ACCEPTANCE_NOTICE)
     assert notice.download_name == download.suggested_filename

@@ -5,60 +5,20 @@ sends the agreement for confirmation; the complainant, on a phone-sized screen, 
 confirms it with their password.
 """
 import datetime
-import os
-import shutil
 
-import pytest
 from django.utils import timezone
 
 from cases.models import CaseStatus
 from mediation.models import AgreementConfirmation, MediationSession
+from tests.e2e.conftest import BROWSER_TEST, PASSWORD, new_page, sign_in
 from tests.mediation import conftest as mediation_fixtures
-from tests.mediation.conftest import PASSWORD, in_mediation
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
-
-    Set for this module's tests only (``monkeypatch`` restores it), so no other test, and no
-    subprocess another test starts (``check --deploy``), inherits it.
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.mediation.conftest import in_mediation
 
 # The mediation tests' fixtures (the district's chain, the parties), visible to this module.
 med = mediation_fixtures.med
 people = mediation_fixtures.people
-_fresh_permission_ids = mediation_fixtures._fresh_permission_ids
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+pytestmark = BROWSER_TEST
 
 
 def test_mediator_claims_records_and_issues_then_complainant_confirms_on_a_phone(live_server, browser, med, people):
@@ -66,9 +26,8 @@ def test_mediator_claims_records_and_issues_then_complainant_confirms_on_a_phone
     base = live_server.url
 
     # The mediator, on a desktop screen.
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = desk.new_page()
-    _login(page, base, med.expert.username)
+    page = new_page(browser)
+    sign_in(page, base, med.expert.username)
     page.goto(f"{base}/mediation/queue/")
     assert case.number in page.content()
     with page.expect_navigation():
@@ -111,13 +70,11 @@ def test_mediator_claims_records_and_issues_then_complainant_confirms_on_a_phone
     with page.expect_navigation():
         page.get_by_role("button", name="发送各方当事人确认").click()
     assert "确认稿已发送" in page.content()
-    desk.close()
+    page.context.close()
 
     # The complainant, on a phone.
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                device_scale_factor=3, locale="zh-CN")
-    mobile = phone.new_page()
-    _login(mobile, base, people.applicant.username)
+    mobile = new_page(browser, phone=True)
+    sign_in(mobile, base, people.applicant.username)
     mobile.goto(f"{base}/cases/{case.pk}/")
     with mobile.expect_navigation():
         mobile.get_by_role("link", name="阅读并确认调解协议").click()
@@ -129,7 +86,7 @@ def test_mediator_claims_records_and_issues_then_complainant_confirms_on_a_phone
     with mobile.expect_navigation():
         mobile.get_by_role("button", name="确认调解协议").click()
     assert "您已确认调解协议" in mobile.content()
-    phone.close()
+    mobile.context.close()
 
     confirmation = AgreementConfirmation.objects.get(agreement__case=case)
     assert confirmation.party.name == "李明" and confirmation.channel == "online"

@@ -6,67 +6,30 @@ new dispute to the mediation committee through the form.
 """
 import hashlib
 import json
-import os
-import shutil
 import zipfile
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseEvent, CaseStatus
 from cases.tribunal import services as tribunal
 from mediation.models import CourtDelegation
+from tests.e2e.conftest import BROWSER_TEST, PHONE, signed_in_page
 from tests.factories import credit_code, id_number
 from tests.mediation import conftest as mediation_fixtures
-from tests.mediation.conftest import PASSWORD
 from tests.tribunal import conftest as tribunal_fixtures
 from tests.tribunal.conftest import PDF, confirmation_filed, failed_to_court
 
 # The tribunal tests' fixtures (the district's chain with a station clerk and judge, the parties).
 med = mediation_fixtures.med
 people = mediation_fixtures.people
-_fresh_permission_ids = mediation_fixtures._fresh_permission_ids
 court = tribunal_fixtures.court
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_TEST
 
 
 def _phone(browser, base, user):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    return page
+    return signed_in_page(browser, base, user, PHONE, accept_downloads=True)
 
 
 def _submit(page, form_action):

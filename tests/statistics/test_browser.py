@@ -1,7 +1,5 @@
 """In Debian's Chromium: the survey page (no login, phone, keyboard), the public typical cases and the
 dashboard at phone and desktop widths: no horizontal scrolling, no script errors, nothing from another host."""
-import os
-import shutil
 from urllib.parse import urlparse
 
 import pytest
@@ -9,35 +7,17 @@ from django.db import connections
 
 from cases.models import CaseStatus, Role
 from cases.services import case_change_status, case_grant_user
+from tests.e2e.conftest import (  # noqa: F401 - fixtures
+    BROWSER_TEST,
+    _async_unsafe,
+    browser,
+    new_page,
+    sign_in,
+)
 from tests.factories import DistrictFactory, make_case, staff
 from tests.statistics.world import accept, chain, parties
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-PASSWORD = "Correct-Horse-42"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -71,15 +51,14 @@ def _check_page(page, base, width):
     assert page.locator("[style]").count() == 0 and page.locator("script").count() == 0
 
 
-def test_phone_and_desktop(live_server, browser, site):
+def test_phone_and_desktop(live_server, browser, site):  # noqa: F811 - fixture imported above
     from cases.surveys.links import survey_path
     from cases.surveys.models import SurveyResponse
 
     invitation, typical, supervisor = site
     base = live_server.url
     for width in (390, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-        page = context.new_page()
+        page = new_page(browser, {"width": width, "height": 900})
         errors, hosts = [], set()
         page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
         page.on("request", lambda r, hosts=hosts: hosts.add(urlparse(r.url).netloc))
@@ -109,11 +88,7 @@ def test_phone_and_desktop(live_server, browser, site):
             # The ORM ran inside Playwright's greenlet, on a connection of its own: close it.
             connections.close_all()
 
-        page.goto(f"{base}/accounts/login/")
-        page.fill("input[name=username]", supervisor.username)
-        page.fill("input[name=password]", PASSWORD)
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        sign_in(page, base, supervisor.username)
         page.goto(f"{base}/statistics/")
         _check_page(page, base, width)
         assert page.locator("svg.chart").count() == 6
@@ -121,4 +96,4 @@ def test_phone_and_desktop(live_server, browser, site):
         assert page.locator("#kpi-received").inner_text() == "1"
         assert errors == [] and hosts == {urlparse(base).netloc}
         page.wait_for_load_state("networkidle")  # no request left in flight when the server stops
-        context.close()
+        page.context.close()

@@ -1,13 +1,11 @@
 """Races that row locks settle (PostgreSQL only): one decision per request, gapless office numbers."""
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cases.adjudication import services as s
 from cases.adjudication.models import ExtensionRequest, FilingReview
 from cases.models import CaseNumber, Deadline, Role, Tier
+from tests import concurrency
 from tests.adjudication.conftest import all_ok, open_nodes
 from tests.factories import staff
 from tests.markers import postgres_only
@@ -15,28 +13,10 @@ from tests.markers import postgres_only
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-def race(*calls):
-    """Run the calls at once in threads (each with its own connection); return (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            results.append(call())
-        except ValidationError as exc:
-            errors.append(exc)
-        except Exception as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
+def race_split(*calls):
+    """Race the calls; (what the calls that returned returned, what the others raised)."""
+    outcomes = concurrency.race(*calls)
+    return concurrency.values(outcomes), concurrency.errors(outcomes)
 
 
 def test_two_chiefs_approving_one_filing_file_it_once(office_chain, adj_case):
@@ -44,7 +24,7 @@ def test_two_chiefs_approving_one_filing_file_it_once(office_chain, adj_case):
     second_chief = staff(Role.ADJUDICATION_CHIEF, ch.office)
     case = adj_case()
     s.adjudication_review(actor=ch.officer, case=case, checks=all_ok(), proposal="file")
-    results, errors = race(
+    results, errors = race_split(
         lambda: s.adjudication_decide_filing(actor=ch.chief, case=case, approve=True),
         lambda: s.adjudication_decide_filing(actor=second_chief, case=case, approve=True),
     )
@@ -59,7 +39,7 @@ def test_two_chiefs_approving_one_filing_file_it_once(office_chain, adj_case):
 def test_two_officers_reviewing_at_once_leave_one_proposal(office_chain, adj_case):
     ch = office_chain
     case = adj_case()
-    results, errors = race(
+    results, errors = race_split(
         lambda: s.adjudication_review(actor=ch.officer, case=case, checks=all_ok(), proposal="file"),
         lambda: s.adjudication_review(actor=ch.officer2, case=case, checks=all_ok(), proposal="file"),
     )
@@ -74,7 +54,7 @@ def test_an_extension_approved_twice_at_once_extends_once(office_chain, adj_case
     case = drive.file(adj_case())
     before = Deadline.objects.get(case=case, kind="adjudication_limit").due_date
     request = s.adjudication_request_extension(actor=ch.officer, case=case, reason="复杂")
-    results, errors = race(
+    results, errors = race_split(
         lambda: s.adjudication_decide_extension(actor=ch.chief, case=case, request=request, approve=True),
         lambda: s.adjudication_decide_extension(actor=second_chief, case=case, request=request, approve=True),
     )
@@ -91,7 +71,7 @@ def test_cases_filed_at_once_get_consecutive_office_numbers(office_chain, adj_ca
     cases = [adj_case() for _ in range(8)]
     for case in cases:
         s.adjudication_review(actor=ch.officer, case=case, checks=all_ok(), proposal="file")
-    results, errors = race(*[
+    results, errors = race_split(*[
         (lambda case=case: s.adjudication_decide_filing(actor=ch.chief, case=case, approve=True)) for case in cases
     ])
     assert errors == [] and len(results) == 8
@@ -111,7 +91,7 @@ def test_suspension_decided_twice_at_once_suspends_once(office_chain, adj_case, 
     request = s.adjudication_request_suspension(actor=respondent_user, case=case, party=respondent(case),
                                                 invalidation_number="4W1", invalidation_accepted_on=date(2026, 1, 5),
                                                 reason="已请求宣告无效")
-    results, errors = race(
+    results, errors = race_split(
         lambda: s.adjudication_decide_suspension(actor=ch.chief, case=case, request=request, grant=True),
         lambda: s.adjudication_decide_suspension(actor=second_chief, case=case, request=request, grant=True),
     )

@@ -1,10 +1,10 @@
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from cases.models import Case, CaseNumber, Tier
 from cases.services.numbering import case_assign_number, format_case_number
+from tests.concurrency import errors, race
 from tests.factories import OrganizationFactory, make_case
 from tests.markers import postgres_only
 
@@ -50,24 +50,8 @@ def test_a_rolled_back_creation_leaves_no_gap(roles):
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_creations_get_fifty_consecutive_numbers(roles):
     centre = OrganizationFactory(number_abbr="璧知受")
-    barrier = threading.Barrier(50)
-    errors = []
-
-    def create():
-        try:
-            barrier.wait(timeout=30)
-            make_case(organization=centre)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create) for _ in range(50)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    outcomes = race(*[lambda: make_case(organization=centre)] * 50)
+    assert errors(outcomes) == []
     sequences = sorted(
         CaseNumber.objects.filter(organization=centre, tier=Tier.INTAKE).values_list("sequence", flat=True)
     )

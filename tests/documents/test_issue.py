@@ -1,13 +1,13 @@
 """Issuing: versions supersede, numbers are gapless per organisation, type and year, failures leave nothing."""
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from cases.documents import services
 from cases.documents.models import Document, DocumentNumberSequence, DocumentType
 from cases.models import CaseEvent
+from tests.concurrency import errors, race
 from tests.documents.conftest import pdf_text
 from tests.factories import OrganizationFactory, make_case
 from tests.markers import postgres_only
@@ -137,25 +137,12 @@ def test_a_statistics_report_needs_no_case(centre, clerk, settings, tmp_path):
 def test_concurrent_reissues_get_consecutive_numbers_and_one_current_version(roles):
     centre = OrganizationFactory(number_abbr="璧知受")
     case = make_case(organization=centre)
-    barrier = threading.Barrier(8)
-    errors = []
 
     def reissue():
-        try:
-            barrier.wait(timeout=30)
-            services.document_issue(actor=None, case=case, doc_type=DocumentType.ACCEPTANCE_NOTICE,
-                                    organization=centre, context={"route": "mediation"})
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        services.document_issue(actor=None, case=case, doc_type=DocumentType.ACCEPTANCE_NOTICE,
+                                organization=centre, context={"route": "mediation"})
 
-    threads = [threading.Thread(target=reissue) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    assert errors(race(*[reissue] * 8)) == []
     documents = list(Document.objects.filter(case=case).order_by("sequence"))
     assert [d.sequence for d in documents] == list(range(1, 9))
     assert [d.version for d in documents] == list(range(1, 9))

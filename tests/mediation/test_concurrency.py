@@ -1,13 +1,11 @@
 """Two mediators claim the same case from the queue at the same moment: exactly one wins."""
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from cases.models import CaseStatus
 from mediation.flow import open_tasks
 from mediation.models import MediationAssignment
+from tests.concurrency import errors, race, values
 from tests.markers import postgres_only
 from tests.mediation.conftest import in_mediation
 
@@ -16,24 +14,16 @@ pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 def test_two_mediators_claim_at_once_and_exactly_one_wins(med, people):
     case = in_mediation(med, people)
-    start = threading.Barrier(2)
-    answers = {}
 
     def claim(user):
         client = APIClient()
         client.force_authenticate(user)
-        try:
-            start.wait()
-            response = client.post(f"/api/v1/cases/{case.pk}/mediation/claim/", {"conflict": False}, format="json")
-            answers[user.pk] = (response.status_code, response.json())
-        finally:
-            connection.close()
+        response = client.post(f"/api/v1/cases/{case.pk}/mediation/claim/", {"conflict": False}, format="json")
+        return user.pk, (response.status_code, response.json())
 
-    threads = [threading.Thread(target=claim, args=(user,)) for user in (med.expert, med.generalist)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(lambda: claim(med.expert), lambda: claim(med.generalist))
+    assert errors(outcomes) == []
+    answers = dict(values(outcomes))
     codes = sorted(code for code, _body in answers.values())
     assert codes == [200, 409], answers
     loser = next(body for code, body in answers.values() if code == 409)
@@ -51,23 +41,9 @@ def test_many_claims_at_once_leave_one_assignment(med, people):
     case = in_mediation(med, people)
     from mediation import services
 
-    start = threading.Barrier(3)
-    outcomes = []
-
-    def claim(user):
-        try:
-            start.wait()
-            services.mediation_claim(actor=user, case=case)
-            outcomes.append("won")
-        except Exception as exc:  # noqa: BLE001 - the loser's ValidationError is the point
-            outcomes.append(type(exc).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim, args=(u,)) for u in (med.expert, med.generalist, med.health)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(outcomes) == ["ValidationError", "ValidationError", "won"]
+    outcomes = race(*[(lambda u=u: services.mediation_claim(actor=u, case=case))
+                      for u in (med.expert, med.generalist, med.health)])
+    # the losers' ValidationError is the point
+    assert sorted("won" if o.error is None else type(o.error).__name__ for o in outcomes) == [
+        "ValidationError", "ValidationError", "won"]
     assert MediationAssignment.objects.filter(case=case).count() == 1

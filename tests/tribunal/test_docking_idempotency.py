@@ -1,15 +1,14 @@
 """Idempotent docking writes: a retry replays the first answer byte for byte and changes nothing; the
 same key with another body is a 422; two identical requests at once make one change (PostgreSQL)."""
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import CaseEvent
 from cases.tribunal.models import DockingCall
 from mediation.models import CourtDelegation
+from tests.concurrency import errors, race, values
 from tests.markers import postgres_only
 from tests.tribunal.conftest import failed_to_court, pdf_file
 from tests.tribunal.docking_helpers import BASE, court_system
@@ -82,23 +81,15 @@ def test_an_error_is_not_kept_so_a_corrected_retry_works(court, people):
 def test_two_identical_delegations_at_once_create_one_case(court, people):
     _client, token, _api = court_system(court.station)
     payload = _delegation_payload(people, "（2026）渝0120民诉前调77号")
-    start = threading.Barrier(2)
-    answers = []
 
     def send():
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        try:
-            start.wait()
-            answers.append(api.post(f"{BASE}/delegations/", payload, format="json", HTTP_IDEMPOTENCY_KEY="same"))
-        finally:
-            connection.close()
+        return api.post(f"{BASE}/delegations/", payload, format="json", HTTP_IDEMPOTENCY_KEY="same")
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(send, send)
+    assert errors(outcomes) == []
+    answers = values(outcomes)
     assert sorted(a.status_code for a in answers) == [201, 201]
     assert answers[0].content == answers[1].content
     assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -92,7 +91,7 @@ def _decide(request, case, decision, form):
             actor=request.user, case=case, items=data["items"], note=data["note"],
         )
         return _("已发出补正通知，补正期限至%(due)s，期间受理审查期限暂停计算。") % {
-            "due": date_format(result.due_date, "DATE_FORMAT")}
+            "due": f"{result.due_date:%Y年%m月%d日}"}
     intake.intake_refuse(actor=request.user, case=case, grounds=data["grounds"], reason_text=data["reason_text"])
     return _("已决定不予受理，不予受理通知书已生成。")
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from cases.api import Conflict, SafeJSONParser, check_id, client_ip, validated
@@ -32,6 +32,7 @@ from cases.tribunal.docking import (
     idempotent,
     station_case,
 )
+from cases.upload_names import MultiPartParser  # refuses hostile upload names instead of stripping them
 from cases.uploads import UploadRejected
 from mediation import selectors as mediation_selectors
 from mediation import serializers as mediation_serializers

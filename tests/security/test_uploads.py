@@ -1,7 +1,8 @@
 """Malicious uploads through every upload path: refused with a Chinese reason, nothing stored.
 
 Paths: the complaint wizard's evidence step (a draft attachment), the case page's evidence
-upload, the API's evidence upload, and the 速裁 party page's upload. Each hostile file goes
+upload, the API's evidence upload, the 速裁 party page's upload, the circuit station's court
+document (裁判文书) on its case page, and the docking API's outcome upload. Each hostile file goes
 through the real HTTP stack (Django's multipart parser included, which is where a path in a
 file name would otherwise be stripped silently); afterwards there is no new row (evidence,
 draft attachment, case event) and no new file under the private storage.
@@ -17,6 +18,7 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -150,12 +152,12 @@ def world(roles, client):
 BOUNDARY = "----ipdr-fuzz-boundary"
 
 
-def _multipart(name, content, **fields):
+def _multipart(name, content, file_field="file", **fields):
     """A multipart body written by hand: the test client would strip a path from the file name itself."""
     parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
              for key, value in fields.items()]
     quoted = name.replace('"', "%22").encode("utf-8")
-    parts.append(f"--{BOUNDARY}\r\n".encode() + b'Content-Disposition: form-data; name="file"; filename="'
+    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{file_field}"; filename="'.encode()
                  + quoted + b'"\r\nContent-Type: application/pdf\r\n\r\n' + content + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
@@ -198,3 +200,102 @@ def test_every_upload_path_refuses_and_stores_nothing(world, settings, what, nam
         assert message in text or (status == 413), (path, text[:500])
     assert _rows() == before_rows
     assert _stored() == before_files
+
+
+# -- the 速裁 party page, the station's case page and the docking API -----------------------------------
+# One world per path and every hostile file through it (building a 速裁 or 精审 case per file would cost
+# more than all the uploads).
+
+from cases.models import CaseStatus  # noqa: E402
+from tests.tribunal.conftest import (  # noqa: E402, F401
+    _fresh_permission_ids,
+    adj_case,
+    applicant_user,
+    court,
+    drive,
+    failed_to_court,
+    med,
+    office_chain,
+    people,
+    respondent_user,
+)
+from tests.tribunal.docking_helpers import court_system  # noqa: E402
+
+HOSTILE = [*CASES, OVERSIZE]
+
+
+def _each_hostile_file(settings):
+    for what, name, content, _code, message in HOSTILE:
+        if content is None:  # the size limit lowered for this one file only (the bombs are larger than 64 KB)
+            settings.EVIDENCE_MAX_BYTES = 64 * 1024
+            content = _oversize(settings.EVIDENCE_MAX_BYTES)
+        yield what, name, content, message
+
+
+def _refused_everywhere(settings, post):
+    """``post(name, content)`` -> response; each hostile file is refused and leaves nothing behind."""
+    before_rows, before_files = _rows(), _stored()
+    wrong = {}
+    for what, name, content, message in _each_hostile_file(settings):
+        response = post(name, content)
+        body = response.content.decode()
+        if response.status_code not in (400, 413) or (message not in body and response.status_code != 413):
+            wrong[what] = (response.status_code, body[:300])
+    assert wrong == {}
+    assert _rows() == before_rows
+    assert _stored() == before_files
+
+
+def test_adjudication_party_page_refuses_hostile_files(client, settings, office_chain, adj_case, drive,  # noqa: F811
+                                                       respondent_user):  # noqa: F811
+    case = drive.file(adj_case())
+    client.force_login(respondent_user)
+    url = reverse("workflows:adjudication:party", args=[case.pk])
+    kind = f"multipart/form-data; boundary={BOUNDARY}"
+
+    def post(name, content):
+        return client.post(url, _multipart(name, content, file_field="upload-file", action="upload",
+                                           **{"upload-description": "证据"}), content_type=kind)
+
+    _refused_everywhere(settings, post)
+    assert post("工艺参数.pdf", PDF).status_code == 302  # the same request with a real PDF is taken
+    assert case.evidence.filter(original_name="工艺参数.pdf").exists()
+
+
+def test_tribunal_case_page_refuses_hostile_court_documents(client, settings, court, people):  # noqa: F811
+    case = failed_to_court(court, people)
+    client.force_login(court.court_clerk)
+    url = reverse("workflows:tribunal:action", args=[case.pk, "outcome"])
+    kind = f"multipart/form-data; boundary={BOUNDARY}"
+    fields = {"outcome-outcome": "withdrawal", "outcome-decided_on": str(timezone.localdate()),
+              "outcome-summary": "原告撤回起诉。"}
+
+    def post(name, content):
+        return client.post(url, _multipart(name, content, file_field="outcome-document", **fields), content_type=kind)
+
+    _refused_everywhere(settings, post)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TRANSFERRED
+    assert post("裁定书.pdf", PDF).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COURT_CLOSED
+
+
+def test_docking_outcome_upload_refuses_hostile_documents(settings, court, people):  # noqa: F811
+    case = failed_to_court(court, people)
+    _client, _token, api = court_system(court.station)
+    url = f"/api/v1/docking/transfers/{case.pk}/outcome/"
+    kind = f"multipart/form-data; boundary={BOUNDARY}"
+    fields = {"outcome": "withdrawal", "decided_on": str(timezone.localdate()), "summary": "原告撤回起诉。"}
+
+    def post(name, content):
+        response = api.post(url, _multipart(name, content, file_field="document", **fields), content_type=kind)
+        response.content = json.dumps(response.json(), ensure_ascii=False).encode()
+        return response
+
+    _refused_everywhere(settings, post)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TRANSFERRED
+    assert post("裁定书.pdf", PDF).status_code == 200
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COURT_CLOSED

@@ -6,6 +6,7 @@ from guardian.admin import GuardedModelAdmin
 
 from cases import models
 from cases.admin_calendar import HolidayOverrideAdmin
+from cases.admin_mixins import ReadOnlyAdminMixin, is_sysadmin
 
 
 @admin.register(models.User)
@@ -40,8 +41,7 @@ class UserAdmin(BaseUserAdmin):
 
     def has_reset_second_factor_permission(self, request):
         """Only the system administrator (or a superuser) resets another person's second factor."""
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(models.Role.SYSADMIN))
+        return is_sysadmin(request.user)
 
     def save_model(self, request, obj, form, change):
         """Unticking 有效 in the form disables through the service: sessions and tokens end now."""
@@ -72,36 +72,18 @@ class IndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Case)
-class CaseAdmin(GuardedModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, GuardedModelAdmin):
     """Read-only: cases change only through the services (and so leave an audit record)."""
 
     list_display = ("number", "title", "organization", "tier", "status", "submitted_at")
     list_filter = ("tier", "status", "organization")
     search_fields = ("number", "title")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "case", "kind", "actor", "actor_role")
     list_filter = ("kind",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(models.HolidayOverride, HolidayOverrideAdmin)

@@ -18,3 +18,10 @@ class ReadOnlyAdminMixin:
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A plain read-only ``ModelAdmin``, e.g. to register several models as they are."""
+
+
+def is_sysadmin(user) -> bool:
+    """The system administrator role (or a superuser): the security pages and actions of the admin are theirs."""
+    from cases.models import Role
+
+    return user.is_active and (user.is_superuser or user.has_role(Role.SYSADMIN))

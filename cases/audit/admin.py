@@ -2,17 +2,23 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin_mixins import ReadOnlyAdminMixin, is_sysadmin
 from cases.audit.models import AuditLog
 from cases.masking import mask_phone
-from cases.models import Role
 
 
-def _is_sysadmin(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_role(Role.SYSADMIN))
+class SysadminReadOnly(ReadOnlyAdminMixin):
+    """Shown to system administrators only, and to them read-only."""
+
+    def has_module_permission(self, request):
+        return is_sysadmin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_sysadmin(request.user)
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(SysadminReadOnly, admin.ModelAdmin):
     list_display = ("at", "shown_username", "action", "result", "object_type", "object_id", "ip", "organization")
     list_filter = ("action", "result", ("at", admin.DateFieldListFilter), "organization")
     search_fields = ("username", "object_id", "ip")
@@ -26,21 +32,6 @@ class AuditLogAdmin(admin.ModelAdmin):
         """A failed login may have typed a phone number: masked like everywhere else."""
         return mask_phone(obj.username) if obj.username.isdigit() else obj.username
 
-    def has_module_permission(self, request):
-        return _is_sysadmin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_sysadmin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # The second-factor devices (django-otp's own admin classes): read-only for system administrators.
 # Adding a device by hand would bypass enrolment, and deleting one must leave an audit record, so a
@@ -50,23 +41,6 @@ from django_otp.plugins.otp_static.admin import StaticDeviceAdmin  # noqa: E402 
 from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
-
-
-class SysadminReadOnly:
-    def has_module_permission(self, request):
-        return _is_sysadmin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_sysadmin(request.user)
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SysadminTOTPDeviceAdmin(SysadminReadOnly, TOTPDeviceAdmin):

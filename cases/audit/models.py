@@ -6,11 +6,12 @@ at least 6 months: the application never deletes; the DBA archives old partition
 (docs/security.md, "Audit log").
 """
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
+
+from cases.db import AppendOnlyMixin, AppendOnlyQuerySet
 
 
 class AuditAction(models.TextChoices):
@@ -42,17 +43,7 @@ class AuditResult(models.TextChoices):
     DENIED = "denied", _("拒绝")
 
 
-class AuditLogQuerySet(models.QuerySet):
-    """Bulk changes are refused like single ones (the trigger refuses them on PostgreSQL too)."""
-
-    def update(self, **kwargs):
-        raise ValidationError("AuditLog is append-only.")
-
-    def delete(self):
-        raise ValidationError("AuditLog is append-only.")
-
-
-class AuditLog(models.Model):
+class AuditLog(AppendOnlyMixin, models.Model):
     """One security-relevant event: who (as they were at that moment), from where, did what, to what."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)  # stored in UTC (USE_TZ)
@@ -77,7 +68,7 @@ class AuditLog(models.Model):
     result = models.CharField(_("结果"), max_length=16, choices=AuditResult.choices, default=AuditResult.SUCCESS)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
-    objects = AuditLogQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # bulk changes are refused like single ones
 
     class Meta:
         verbose_name = _("安全审计日志")
@@ -91,14 +82,6 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError("AuditLog is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("AuditLog is append-only.")
 
 
 class UserSession(models.Model):

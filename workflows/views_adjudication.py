@@ -188,13 +188,14 @@ def flows_page(request):
 class SuitApiView(ApiView):
     def post(self, request, case_id):
         user = request.user
-        data = validated(adj_sz.AdjSuitSerializer, request.data).validated_data
         if user.has_role(*perm.STAFF_ROLES) or perm.is_admin(user):
-            adj = adjudication_api._staff(request, case_id, perm.is_officer)
+            adj = adjudication_api._staff(request, case_id, perm.is_officer)  # the case before the body
+            data = validated(adj_sz.AdjSuitSerializer, request.data).validated_data
             party = adjudication_api._party_field(adj, data["party"], Party.PartyRole.APPLICANT,
                                                   Party.PartyRole.RESPONDENT)
         else:
             adj, party = perm.access_as_party(user, check_id(case_id))
+            data = validated(adj_sz.AdjSuitSerializer, request.data).validated_data
         router.adjudication_suit_filed(actor=user, case=adj.case, party=party, court=data["court"],
                                        filed_on=data["filed_on"], court_reference=data["court_reference"])
         return adjudication_api.answer(user, adj)

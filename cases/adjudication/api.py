@@ -198,17 +198,15 @@ class PanelView(ApiView):
 class RecusalRaiseView(ApiView):
     def post(self, request, case_id):
         user = request.user
-        data = validated(sz.AdjRecusalRaiseSerializer, request.data).validated_data
+        # The case first: a case the user may not see is a 404 before its body is even read.
         if user.has_role(*perm.STAFF_ROLES):
-            adj = perm.access_adjudication(user, check_id(case_id))
-            member = _row(PanelMember, data["member"], adjudication=adj)
-            if member.user_id != user.pk:
-                raise PermissionDenied
-            kind, party = Recusal.Kind.DECLARATION, None
+            adj, party, kind = perm.access_adjudication(user, check_id(case_id)), None, Recusal.Kind.DECLARATION
         else:
-            adj, party = perm.access_as_party(user, check_id(case_id))
-            member = _row(PanelMember, data["member"], adjudication=adj)
-            kind = Recusal.Kind.REQUEST
+            (adj, party), kind = perm.access_as_party(user, check_id(case_id)), Recusal.Kind.REQUEST
+        data = validated(sz.AdjRecusalRaiseSerializer, request.data).validated_data
+        member = _row(PanelMember, data["member"], adjudication=adj)
+        if kind == Recusal.Kind.DECLARATION and member.user_id != user.pk:
+            raise PermissionDenied
         s.adjudication_raise_recusal(actor=user, case=adj.case, member=member, kind=kind, ground=data["ground"],
                                      reason=data["reason"], party=party)
         return answer(user, adj)
@@ -278,9 +276,9 @@ class ReceiptView(ApiView):
 class AnswerView(ApiView):
     def post(self, request, case_id):
         user = request.user
-        data = validated(sz.AdjAnswerSerializer, request.data).validated_data
         if user.has_role(*perm.STAFF_ROLES):
             adj = _officer(request, case_id)
+            data = validated(sz.AdjAnswerSerializer, request.data).validated_data
             party = _party_field(adj, data["party"], Party.PartyRole.RESPONDENT)
             s.adjudication_submit_answer(actor=user, case=adj.case, party=party, text=data["text"],
                                          channel=Answer.Channel.PAPER, received_at=data["received_at"])
@@ -288,6 +286,7 @@ class AnswerView(ApiView):
             adj, party = perm.access_as_party(user, check_id(case_id))
             if party.role != Party.PartyRole.RESPONDENT:
                 raise PermissionDenied
+            data = validated(sz.AdjAnswerSerializer, request.data).validated_data
             s.adjudication_submit_answer(actor=user, case=adj.case, party=party, text=data["text"],
                                          channel=Answer.Channel.API)
         return answer(user, adj)
@@ -318,11 +317,11 @@ class EvidenceView(ApiView):
     )
     def post(self, request, case_id):
         user = request.user
-        data = validated(sz.AdjEvidenceUploadSerializer, request.data).validated_data
         if user.has_role(*perm.STAFF_ROLES):
             adj, party = _officer(request, case_id), None
         else:
             adj, party = perm.access_as_party(user, check_id(case_id))
+        data = validated(sz.AdjEvidenceUploadSerializer, request.data).validated_data
         try:
             s.adjudication_add_evidence(actor=user, case=adj.case, uploaded_file=data["file"],
                                         description=data["description"], party=party,
@@ -464,14 +463,15 @@ class HearingAdjournView(ApiView):
 class SuspensionView(ApiView):
     def post(self, request, case_id):
         user = request.user
-        data = validated(sz.AdjSuspensionRequestSerializer, request.data).validated_data
         if user.has_role(*perm.STAFF_ROLES):
             adj = _officer(request, case_id)
+            data = validated(sz.AdjSuspensionRequestSerializer, request.data).validated_data
             party = _party_field(adj, data["party"], Party.PartyRole.RESPONDENT)
         else:
             adj, party = perm.access_as_party(user, check_id(case_id))
             if party.role != Party.PartyRole.RESPONDENT:
                 raise PermissionDenied
+            data = validated(sz.AdjSuspensionRequestSerializer, request.data).validated_data
         s.adjudication_request_suspension(actor=user, case=adj.case, party=party,
                                           invalidation_number=data["invalidation_number"],
                                           invalidation_accepted_on=data["invalidation_accepted_on"],

@@ -269,15 +269,21 @@ def case_enter_tier(*, case, actor, organization, status, number=True, reason=""
 COURT_REFERENCE_MAX = 60
 
 
-@transaction.atomic
-def case_set_court_reference(*, actor, case, court_reference, reason="") -> Case:
-    """Write the court's own case number (法院案号) on the case, as the court gave it; recorded with the old one."""
+def court_reference_clean(court_reference) -> str:
+    """The court's case number (法院案号) as typed, trimmed; refused when empty or too long for the field."""
     court_reference = (court_reference or "").strip()
     if not court_reference:
         raise ValidationError({"court_reference": [_("请填写法院案号。")]}, code="required")
     if len(court_reference) > COURT_REFERENCE_MAX:
         raise ValidationError({"court_reference": [_("法院案号不能超过%(n)d个字符。") % {"n": COURT_REFERENCE_MAX}]},
                               code="max_length")
+    return court_reference
+
+
+@transaction.atomic
+def case_set_court_reference(*, actor, case, court_reference, reason="") -> Case:
+    """Write the court's own case number (法院案号) on the case, as the court gave it; recorded with the old one."""
+    court_reference = court_reference_clean(court_reference)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     before = locked.court_reference
     if before == court_reference:

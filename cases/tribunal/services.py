@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases import notifications
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, Organization, Party, Role
 from cases.services import case_change_status, case_lock, case_set_court_reference, event_record
+from cases.services.cases import COURT_REFERENCE_MAX, court_reference_clean  # noqa: F401 - the limit, for forms
 from cases.services.deadlines import deadline_complete, deadline_open
 from cases.tribunal.models import ConfirmationRuling, CourtStage
 
@@ -21,7 +22,6 @@ CLERK_ROLES = (Role.TRIBUNAL_CLERK, Role.JUDGE)
 JUDGE_ROLES = (Role.JUDGE,)
 KIND_CONFIRMATION_RULING = "tribunal_confirmation_ruling"
 CONFIRMATION_RULING_DAYS = 15  # 司法确认: decided within 15 days of acceptance
-COURT_REFERENCE_MAX = 60
 SUMMARY_MAX = 2000
 
 
@@ -88,12 +88,7 @@ def transfer_acknowledge(*, actor, case) -> CourtStage:
 def transfer_docket(*, actor, case, court_reference) -> CourtStage:
     """The court dockets the case (立案): its number is stored on the case, which is now in court."""
     _require_role(actor, CLERK_ROLES)
-    court_reference = (court_reference or "").strip()
-    if not court_reference:
-        raise ValidationError({"court_reference": [_("请填写法院案号。")]}, code="required")
-    if len(court_reference) > COURT_REFERENCE_MAX:
-        raise ValidationError({"court_reference": [_("法院案号不能超过%(n)d个字符。") % {"n": COURT_REFERENCE_MAX}]},
-                              code="max_length")
+    court_reference = court_reference_clean(court_reference)
     case = _locked(case)
     _require_status(case, CaseStatus.TRANSFERRED)
     _require_station(case)

@@ -186,7 +186,7 @@ def main():
             if paged:
                 url, page, how = deep_url(base, cookies[user], path, args.deep, args.deep_budget)
                 if page > 1:
-                    d_median, d_p95, d_errors = hammer(url, cookies[user], args.users, max(5, args.rounds // 2))
+                    d_median, d_p95, d_errors = hammer(url, cookies[user], args.users, max(2, args.rounds // 2))
                     deep = (page, how, d_median, d_p95, d_errors)
                 else:
                     deep = (page, how, None, None, [])

@@ -4,7 +4,8 @@ An intake clerk whose account requires the second factor signs in with the passw
 enrolment, reads the manual key from the page (as someone without a camera would), confirms with
 the code an authenticator would show, and reaches the 工作台; signs out; signs in again and is asked
 for the code; a wrong code gives the localised error; the right one opens the 工作台. The code form is
-used with the keyboard only, at 390 px.
+used with the keyboard only, at 390 px. Then the clerk prints backup codes on 账号安全 and signs in
+with one of them instead of the authenticator.
 """
 import base64
 import re
@@ -105,8 +106,30 @@ def test_staff_enrols_signs_out_and_passes_the_code_with_the_keyboard(live_serve
         page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base}/")
     expect(page.get_by_role("heading", level=1, name="工作台")).to_be_visible()
+
+    # -- backup codes: printed once on 账号安全, then one replaces the authenticator --------------------
+    with page.expect_navigation():
+        page.get_by_role("link", name="账号安全").click()
+    expect(page.get_by_role("heading", level=1, name="账号安全")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="生成备用验证码").click()
+    codes = page.locator("ol.backup-codes code").all_inner_texts()
+    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}", c) for c in codes), codes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{base}/accounts/security/")  # shown once: not on the page any more
+    expect(page.locator("ol.backup-codes")).to_have_count(0)
+    expect(page.get_by_text("还剩 10 个备用验证码可用。")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="退出登录").click()
+    type_password(page, base, clerk.username)
+    expect(page.get_by_role("heading", level=1, name="两步验证")).to_be_visible()
+    page.keyboard.type(codes[0])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="工作台")).to_be_visible()
     page.context.close()
 
     actions = list(AuditLog.objects.filter(user=clerk).order_by("id").values_list("action", flat=True))
     assert actions == ["login_success", "otp_enrolled", "otp_success", "logout",
-                       "login_success", "otp_failed", "otp_success"]
+                       "login_success", "otp_failed", "otp_success", "otp_backup_generated", "logout",
+                       "login_success", "otp_backup_used", "otp_success"]

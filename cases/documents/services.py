@@ -207,6 +207,18 @@ def _check_context(doc_type, context):
         )
 
 
+def _number_reserve(organization, doc_type, title):
+    """``(title, issued_at, year, sequence, number)`` of a new document: its Chinese title and the next number of
+    the organisation's series for the year (the counter row stays locked until the transaction ends)."""
+    with translation.override("zh-hans"):
+        title = str(title or doc_type.label)
+    issued_at = timezone.now()
+    year = timezone.localdate(issued_at).year
+    sequence = _next_sequence(organization, doc_type, year)
+    number = format_document_number(document_number_prefix(organization, doc_type), year, sequence)
+    return title, issued_at, year, sequence, number
+
+
 @transaction.atomic
 def document_issue(
     *, actor, case, doc_type, organization, context=None, template=None, public=True, title=None, series="",
@@ -221,12 +233,7 @@ def document_issue(
     doc_type = DocumentType(doc_type)
     context = dict(context or {})
     _check_context(doc_type, context)
-    with translation.override("zh-hans"):
-        title = str(title or doc_type.label)
-    issued_at = timezone.now()
-    year = timezone.localdate(issued_at).year
-    sequence = _next_sequence(organization, doc_type, year)
-    number = format_document_number(document_number_prefix(organization, doc_type), year, sequence)
+    title, issued_at, year, sequence, number = _number_reserve(organization, doc_type, title)
     previous = None
     if case is not None:
         previous = (
@@ -316,12 +323,7 @@ def document_queue(
     context = dict(context or {})
     _check_context(doc_type, context)
     encoded = _encode(context)
-    with translation.override("zh-hans"):
-        title = str(title or doc_type.label)
-    issued_at = timezone.now()
-    year = timezone.localdate(issued_at).year
-    sequence = _next_sequence(organization, doc_type, year)
-    number = format_document_number(document_number_prefix(organization, doc_type), year, sequence)
+    title, issued_at, year, sequence, number = _number_reserve(organization, doc_type, title)
     version = 1
     if case is not None:
         last = (Document.objects.select_for_update().filter(case=case, doc_type=doc_type, series=series)

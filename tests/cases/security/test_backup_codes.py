@@ -161,6 +161,9 @@ def test_only_sysadmins_see_the_devices_and_the_reset(clerk, roles, rf):
     _signed_in(browser, sysadmin, enrolled(sysadmin))
     listing = browser.get(reverse("admin:otp_totp_totpdevice_changelist"))
     assert listing.status_code == 200 and str(clerk) in listing.content.decode()
+    clerk_device = TOTPDevice.objects.get(user=clerk)
+    assert browser.get(reverse("admin:otp_totp_totpdevice_config", args=[clerk_device.pk])).status_code == 403
+    assert browser.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[clerk_device.pk])).status_code == 403
     totp_admin = site._registry[TOTPDevice]
     request = rf.get("/")
     request.user = sysadmin
@@ -178,3 +181,18 @@ def _user_admin_permissions():
     from django.contrib.auth.models import Permission
 
     return Permission.objects.filter(content_type__app_label="cases", codename__in=["view_user", "change_user"])
+
+
+@pytest.mark.django_db
+def test_a_party_sees_the_page_but_has_no_codes_to_generate(client, roles):
+    from tests.factories import complainant
+
+    complainant(username="party")
+    client.post(reverse("login"), {"username": "party", "password": PASSWORD})
+    page = client.get(reverse("account_security"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "尚未绑定验证器" in html and reverse("otp_backup_codes") not in html
+    refused = client.post(reverse("otp_backup_codes"))
+    assert refused.status_code == 400 and "请先绑定验证器" in refused.content.decode()
+    assert not StaticDevice.objects.exists()

@@ -7,7 +7,6 @@ E-mail uses Django's EMAIL_BACKEND.
 """
 import fcntl
 import json
-import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,9 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from cases.broker import delay_best_effort
 from cases.models import Notification
-
-logger = logging.getLogger(__name__)
 
 
 class SMSBackend:
@@ -125,13 +123,8 @@ def enqueue(notification_id: int) -> bool:
     """
     from cases.tasks import deliver_notification
 
-    try:
-        deliver_notification.delay(notification_id)
-    except Exception as exc:  # broker unreachable: kombu/redis raise various errors
-        # One line, no traceback: an outage logs this for every notice of every request.
-        logger.warning("broker unavailable (%s); notification %s stays in the outbox", exc, notification_id)
-        return False
-    return True
+    return delay_best_effort(deliver_notification, notification_id,
+                             waiting=f"notification {notification_id} stays in the outbox")
 
 
 def pending_for_flush(older_than_seconds: int = 60, limit: int = 500) -> list[int]:

@@ -40,7 +40,6 @@ import base64
 import datetime
 import hashlib
 import io
-import logging
 from dataclasses import dataclass
 
 import qrcode
@@ -57,6 +56,7 @@ from django.utils.translation import gettext as _
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from cases.broker import delay_best_effort
 from cases.documents.models import (
     TYPE_ABBREVIATIONS,
     Document,
@@ -67,8 +67,6 @@ from cases.documents.models import (
 )
 from cases.models import Party
 from cases.services.events import event_record
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = "documents/pdf"
 
@@ -345,12 +343,7 @@ def enqueue_render(document_id: int) -> bool:
     ``flush_queued_documents`` (beat) hands it over again after a broker outage."""
     from cases.documents.tasks import render_document
 
-    try:
-        render_document.delay(document_id)
-    except Exception as exc:  # broker unreachable: kombu/redis raise various errors
-        logger.warning("broker unavailable (%s); document %s stays queued", exc, document_id)
-        return False
-    return True
+    return delay_best_effort(render_document, document_id, waiting=f"document {document_id} stays queued")
 
 
 def queued_for_flush(older_than_seconds: int = 60, limit: int = 200) -> list[int]:

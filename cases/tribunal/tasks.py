@@ -1,12 +1,10 @@
 """Celery adapters of 精审: load by id, call a service. Idempotent, acknowledged late, retried."""
-import logging
 
 from celery import shared_task
 from django.db import transaction
 
+from cases.broker import delay_best_effort
 from cases.models import Case
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6, default_retry_delay=30)
@@ -33,13 +31,8 @@ def enqueue_transfer_letter(case) -> None:
     if arrival is None:
         return
 
-    def send(case_id=case.pk, arrival_id=arrival.pk):
-        try:
-            transfer_letter_on_arrival.delay(case_id, arrival_id)
-        except Exception:  # broker unreachable: kombu/redis raise various errors
-            logger.warning("could not enqueue the transfer letter of case %s", case_id, exc_info=True)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda case_id=case.pk, arrival_id=arrival.pk: delay_best_effort(
+        transfer_letter_on_arrival, case_id, arrival_id, waiting=f"the transfer letter of case {case_id} waits"))
 
 
 @shared_task(acks_late=True)

@@ -138,5 +138,22 @@ def test_the_statistics_dashboard_states_its_period_in_the_chosen_language(clien
     english = _page(client, url, "en")
     assert "5 Mar 2026 to 31 Mar 2026" in english
     assert not CHINESE_DATE.search(english)
+    # the monthly table names the 12 months up to the period's end; the chart's axis the months alone
+    assert ">April 2025</th>" in english and ">March 2026</th>" in english and "2026年3月" not in english
+    assert re.search(r"<text[^>]*>Mar</text>", english) and not re.search(r"<text[^>]*>3月</text>", english)
     chinese = _page(client, url, "zh-hans")
     assert "2026年3月5日至2026年3月31日" in chinese
+    assert ">2025年4月</th>" in chinese and ">2026年3月</th>" in chinese and "March 2026" not in chinese
+    assert re.search(r"<text[^>]*>3月</text>", chinese)
+
+
+@pytest.mark.django_db
+def test_a_form_hint_made_now_follows_the_language_too():
+    from cases.adjudication.forms import HearingForm
+
+    earliest = datetime.date(2026, 3, 5)
+    with translation.override("en"):
+        hint = str(HearingForm(earliest=earliest).fields["day"].help_text)
+        assert "5 Mar 2026" in hint and not CHINESE_DATE.search(hint)
+    with translation.override("zh-hans"):
+        assert "2026年3月5日" in str(HearingForm(earliest=earliest).fields["day"].help_text)

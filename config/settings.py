@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.intake.tasks.lapse_overdue_supplements",
         "schedule": 3600.0,
     },
+    "audit-delete-expired-tokens": {"task": "cases.audit.tasks.delete_expired_tokens", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -201,6 +201,27 @@ def token_expire(*, token, reason, request=None):
                  object_type="authtoken.token", detail={"reason": reason, "deleted": bool(deleted)}, strict=True)
 
 
+def tokens_expired_sweep(now=None) -> int:
+    """Delete every token whose lifetime is over, used again or not: a forgotten token does not
+    wait in the table for its next use. Each one is recorded like an expiry met on a request."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    due = Q(pk__in=[])
+    if settings.IPDR_API_TOKEN_TTL_HOURS > 0:
+        due |= Q(created__lte=now - datetime.timedelta(hours=settings.IPDR_API_TOKEN_TTL_HOURS))
+    if settings.IPDR_API_TOKEN_IDLE_MINUTES > 0:
+        idle_since = now - datetime.timedelta(minutes=settings.IPDR_API_TOKEN_IDLE_MINUTES)
+        due |= Q(use__last_used_at__lte=idle_since) | Q(use__isnull=True, created__lte=idle_since)
+    ended = 0
+    for token in Token.objects.filter(due).select_related("user", "use").order_by("created"):
+        reason = token_expiry(token, now)
+        if reason:
+            token_expire(token=token, reason=reason)
+            ended += 1
+    return ended
+
+
 # -- the staff second factor: backup codes and reset ------------------------------------------------
 
 BACKUP_CODE_COUNT = 10

@@ -94,3 +94,26 @@ def test_without_idle_expiry_a_token_in_use_is_not_written(party, settings, move
     move_clock(600)  # ten hours unused, within the 12-hour lifetime
     assert _with(token).get(CASES_URL).status_code == 200
     assert not TokenUse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_hourly_sweep_deletes_tokens_nobody_uses_any_more(party, settings, move_clock):
+    from cases.audit.tasks import delete_expired_tokens
+
+    settings.IPDR_API_TOKEN_TTL_HOURS = 12
+    settings.IPDR_API_TOKEN_IDLE_MINUTES = 0
+    old = Token.objects.create(user=party)
+    move_clock(11 * 60)
+    recent = Token.objects.create(user=complainant(username="other"))
+    assert delete_expired_tokens.delay().get() == 0  # the older one has an hour left
+    move_clock(12 * 60 + 5)
+    assert delete_expired_tokens.delay().get() == 1
+    assert list(Token.objects.values_list("key", flat=True)) == [recent.key]
+    entry = AuditLog.objects.get(action="token_expired")
+    assert entry.user == party and entry.detail["reason"] == "ttl" and old.key not in str(entry.detail)
+    assert delete_expired_tokens.delay().get() == 0  # nothing left to do: the sweep is idempotent
+
+    settings.IPDR_API_TOKEN_TTL_HOURS = 0  # no lifetime limit, only the idle one
+    settings.IPDR_API_TOKEN_IDLE_MINUTES = 60  # the recent token: issued 65 minutes ago, never used
+    assert delete_expired_tokens.delay().get() == 1 and not Token.objects.exists()
+    assert AuditLog.objects.filter(action="token_expired").latest("id").detail["reason"] == "idle"

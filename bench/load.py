@@ -171,13 +171,17 @@ def main():
     parser.add_argument("--deep-budget", type=float, default=240, help="seconds to spend walking to the deep page")
     parser.add_argument("--suffix", default="", help="username suffix: '.d05' measures district 05's staff")
     parser.add_argument("--complainant", default="complainant.1", help="a cloned complainant (48 cases)")
+    parser.add_argument("--only", default="", help="comma-separated substrings: measure only the pages they name "
+                        "(the floor is always measured)")
     args = parser.parse_args()
+    only = [o for o in args.only.split(",") if o]
+    pages = [p for p in PAGES if not only or any(o in p[0] for o in only) or p[2] == "/bench/floor/"]
     port = free_port()
     proc, base = start_gunicorn(port, args.workers)
     try:
         cookies = {}
         rows = []
-        for label, username, path, paged in PAGES:
+        for label, username, path, paged in pages:
             user = args.complainant if username == "complainant" else username + args.suffix
             if user not in cookies:
                 cookies[user] = login(base, user)

@@ -165,7 +165,25 @@ class DockingTransferSerializer(DockingCaseSerializer):
         return DockingCourtStageSerializer(stage).data if stage is not None else None
 
 
-class _CaseFile(_Full, serializers.Serializer):
+# The documents, evidence and public timeline of a case file (``context["file"]``, read once by the view); the
+# serializer declares the three fields where they belong in its output. A comment, not a docstring: drf-spectacular
+# would publish a docstring as the description of the serializers that have none.
+class _FileRecords:
+
+    @extend_schema_field(DockingDocumentSerializer(many=True))
+    def get_documents(self, obj):
+        return DockingDocumentSerializer(self.context["file"]["documents"], many=True).data
+
+    @extend_schema_field(DockingEvidenceSerializer(many=True))
+    def get_evidence(self, obj):
+        return DockingEvidenceSerializer(self.context["file"]["evidence"], many=True).data
+
+    @extend_schema_field(DockingEventSerializer(many=True))
+    def get_events(self, obj):
+        return DockingEventSerializer(self.context["file"]["events"], many=True, context=self.context).data
+
+
+class _CaseFile(_FileRecords, _Full, serializers.Serializer):
     """The case file: parties, rights, facts and claims, documents and evidence with hashes, public timeline.
     ``context["file"]`` holds the lists (read once by the view)."""
 
@@ -192,18 +210,6 @@ class _CaseFile(_Full, serializers.Serializer):
     @extend_schema_field(DockingIPRightSerializer(many=True))
     def get_ip_rights(self, case):
         return DockingIPRightSerializer(self.context["file"]["ip_rights"], many=True).data
-
-    @extend_schema_field(DockingDocumentSerializer(many=True))
-    def get_documents(self, case):
-        return DockingDocumentSerializer(self.context["file"]["documents"], many=True).data
-
-    @extend_schema_field(DockingEvidenceSerializer(many=True))
-    def get_evidence(self, case):
-        return DockingEvidenceSerializer(self.context["file"]["evidence"], many=True).data
-
-    @extend_schema_field(DockingEventSerializer(many=True))
-    def get_events(self, case):
-        return DockingEventSerializer(self.context["file"]["events"], many=True, context=self.context).data
 
 
 class DockingTransferDetailSerializer(_CaseFile, DockingTransferSerializer):
@@ -265,22 +271,10 @@ class DockingDelegationSerializer(serializers.Serializer):
     materials_returned_at = serializers.DateTimeField(allow_null=True, help_text="调解不成退回材料的时间。")
 
 
-class DockingDelegationDetailSerializer(DockingDelegationSerializer):
+class DockingDelegationDetailSerializer(_FileRecords, DockingDelegationSerializer):
     documents = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField(help_text="案件材料（调解不成时一并退回）。")
     events = serializers.SerializerMethodField()
-
-    @extend_schema_field(DockingDocumentSerializer(many=True))
-    def get_documents(self, delegation):
-        return DockingDocumentSerializer(self.context["file"]["documents"], many=True).data
-
-    @extend_schema_field(DockingEvidenceSerializer(many=True))
-    def get_evidence(self, delegation):
-        return DockingEvidenceSerializer(self.context["file"]["evidence"], many=True).data
-
-    @extend_schema_field(DockingEventSerializer(many=True))
-    def get_events(self, delegation):
-        return DockingEventSerializer(self.context["file"]["events"], many=True, context=self.context).data
 
 
 class DockingCaseStatusSerializer(DockingCaseSerializer):

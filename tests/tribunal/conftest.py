@@ -44,6 +44,27 @@ def court(med):
     return med
 
 
+OUTSIDERS = ["applicant", "mediator", "other_clerk"]
+
+
+def outsider(court, people, who):
+    """Someone who must not see a case at the station: its applicant, its former mediator, or the clerk of
+    another district's station (``who`` is one of ``OUTSIDERS``)."""
+    from cases.models import Organization
+    from cases.services.organizations import organization_create
+    from tests.factories import DistrictFactory
+
+    if who == "applicant":
+        user = people.applicant
+    elif who == "mediator":
+        user = court.expert
+    else:
+        other = organization_create(name="外区巡回审判站", kind=Organization.Kind.CIRCUIT_STATION,
+                                    district=DistrictFactory(), number_abbr="渝知巡外")
+        user = staff(Role.TRIBUNAL_CLERK, other)
+    return user
+
+
 def failed_to_court(med, people):
     """Mediation refused by the respondent; the applicant takes the case to court: 已移送法院."""
     case = new_case(med, people)

@@ -11,11 +11,11 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from cases.models import CaseEvent, Evidence, Organization, Role
+from cases.models import CaseEvent, Evidence
 from cases.services.evidence import evidence_add, evidence_set_confidential
 from cases.tribunal import package
 from cases.tribunal import services as tribunal
-from tests.tribunal.conftest import failed_to_court
+from tests.tribunal.conftest import OUTSIDERS, failed_to_court, outsider
 
 pytestmark = pytest.mark.django_db
 
@@ -166,20 +166,10 @@ def test_station_staff_download_both_parts_and_each_download_is_recorded(client,
     assert client.get(reverse("workflows:tribunal:package", args=[case.pk, "exe"])).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["applicant", "mediator", "other_clerk"])
+@pytest.mark.parametrize("who", OUTSIDERS)
 def test_others_cannot_download_the_package(client, court, people, transferred, who):
-    from cases.services.organizations import organization_create
-    from tests.factories import DistrictFactory, staff
-
     case, _letter, _ev = transferred
-    if who == "applicant":
-        user = people.applicant
-    elif who == "mediator":
-        user = court.expert
-    else:
-        other = organization_create(name="外区巡回审判站", kind=Organization.Kind.CIRCUIT_STATION,
-                                    district=DistrictFactory(), number_abbr="渝知巡外")
-        user = staff(Role.TRIBUNAL_CLERK, other)
+    user = outsider(court, people, who)
     client.force_login(user)
     for part in ("pdf", "zip"):
         response = client.get(reverse("workflows:tribunal:package", args=[case.pk, part]))

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseStatus
-from tests.tribunal.conftest import confirmation_filed, failed_to_court, pdf_file
+from tests.tribunal.conftest import OUTSIDERS, confirmation_filed, failed_to_court, outsider, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -65,21 +65,10 @@ def test_judge_rules_on_a_confirmation_through_the_pages(client, court, people):
     assert case.status == CaseStatus.MEDIATED
 
 
-@pytest.mark.parametrize("who", ["applicant", "mediator", "other_clerk"])
+@pytest.mark.parametrize("who", OUTSIDERS)
 def test_others_get_403_or_404(client, court, people, who, roles):
-    from cases.models import Organization, Role
-    from cases.services.organizations import organization_create
-    from tests.factories import DistrictFactory, staff
-
     case = failed_to_court(court, people)
-    if who == "applicant":
-        user = people.applicant
-    elif who == "mediator":
-        user = court.expert
-    else:
-        other = organization_create(name="外区巡回审判站", kind=Organization.Kind.CIRCUIT_STATION,
-                                    district=DistrictFactory(), number_abbr="渝知巡外")
-        user = staff(Role.TRIBUNAL_CLERK, other)
+    user = outsider(court, people, who)
     client.force_login(user)
     page = client.get(reverse("workflows:tribunal:case", args=[case.pk]))
     assert page.status_code in (403, 404)

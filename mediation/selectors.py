@@ -85,7 +85,10 @@ def my_cases(user, now=None):
 
 def my_case_counts(user) -> dict:
     """The mediator's page header: my cases, offers waiting for my answer, the committee's queue (capped)."""
-    counts = my_cases(user).aggregate(mine=Count("pk"), offered=Count("pk", filter=Q(offered=True)))
+    # The offer is tested again inside the aggregate: PostgreSQL cannot read a select alias in FILTER (...).
+    pending = MediationAssignment.objects.filter(mediator_id=user.pk, case_id=OuterRef("pk"),
+                                                 status=MediationAssignment.Status.PENDING)
+    counts = my_cases(user).order_by().aggregate(mine=Count("pk"), offered=Count("pk", filter=Exists(pending)))
     queue, capped = capped_count(committee_queue(user))
     return {"mine_count": counts["mine"], "offered_count": counts["offered"],
             "queue_count": f"{queue}+" if capped else queue}

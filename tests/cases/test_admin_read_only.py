@@ -10,7 +10,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 READ_ONLY = [
-    "cases.case", "cases.caseevent", "audit.auditlog", "adjudication.adjudication", "adjudication.decision", "documents.document", "documents.service",
+    "cases.case", "cases.caseevent", "audit.auditlog",
+    "adjudication.adjudication", "adjudication.decision", "documents.document", "documents.service",
     "mediation.mediationassignment", "mediation.courtdelegation", "surveys.surveyinvitation",
     "tribunal.dockingcall",
 ]

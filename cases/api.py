@@ -232,7 +232,10 @@ class TokenView(ApiView):
             "（未过期时重复获取返回同一令牌与同一 expires_at）。"
         ),
         request=serializers.TokenRequestSerializer,
-        responses={200: serializers.TokenResponseSerializer, **serializers.error_responses(400, 403, 429)},
+        responses={200: serializers.TokenResponseSerializer, **serializers.error_responses(400, 403, 429),
+                   400: OpenApiResponse(serializers.LOGIN_ERRORS_SCHEMA,
+                                        description="请求无效（字段错误），或账号、密码不正确（code 为 "
+                                                    "invalid_credentials）。")},
     )
     def post(self, request):
         data = validated(serializers.TokenRequestSerializer, request.data).validated_data

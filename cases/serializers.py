@@ -93,6 +93,14 @@ FIELD_ERRORS_SCHEMA = {
 }
 
 
+# POST /api/v1/auth/token/ answers 400 with field errors (a malformed request) or with detail and code
+# (invalid_credentials: the account or password is wrong).
+LOGIN_ERRORS_SCHEMA = {"anyOf": [FIELD_ERRORS_SCHEMA, {
+    "type": "object", "required": ["detail"],
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+}]}
+
+
 def error_responses(*codes):
     """OpenAPI responses for the error status codes an operation can answer."""
     described = {

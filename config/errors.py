@@ -54,6 +54,15 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    """``handler404``: a path under /api/ that no route matches (``/cases/-1/``) answers the API's JSON 404,
+    as its schema documents, not the site's HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("未找到。"), "code": "not_found"}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception, template_name)
+
+
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     """``handler500``: a database outage met outside a view is a 503 too; anything else the default 500."""
     exc = sys.exc_info()[1]

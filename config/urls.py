@@ -38,3 +38,4 @@ if settings.IPDR_BENCH_URLS:  # bench/load.py's bare-Django floor; off unless th
 
 # A database outage anywhere in a request is a 503 "try again shortly", not a 500 (config/errors.py).
 handler500 = "config.errors.server_error"
+handler404 = "config.errors.page_not_found"  # JSON under /api/

@@ -132,7 +132,7 @@ class MyCasesView(ApiMixin, ListAPIView):
 
     @_doc("mediation_my_cases", "我的调解案件",
           "当前调解员承办、待答复指派或待回访的案件，下一期限和下一次调解会议最近的在前。仅限调解员。",
-          responses={200: s.MediationCaseItemSerializer(many=True), **error_responses(401, 403, 404)})
+          responses={200: s.MediationCaseItemSerializer(many=True), **error_responses(400, 401, 403, 404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -155,7 +155,7 @@ class MyCasesView(ApiMixin, ListAPIView):
 class QueueView(MyCasesView):
     @_doc("mediation_queue", "待指派队列",
           "本调委会被申请人已同意调解、尚未确定调解员的案件，调解期限最近的在前。调解员可认领。",
-          responses={200: s.MediationCaseItemSerializer(many=True), **error_responses(401, 403, 404)})
+          responses={200: s.MediationCaseItemSerializer(many=True), **error_responses(400, 401, 403, 404)})
     def get(self, request, *args, **kwargs):
         return ListAPIView.get(self, request, *args, **kwargs)
 

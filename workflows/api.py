@@ -58,7 +58,7 @@ class IntakeQueueView(ApiMixin, ListAPIView):
     @extend_schema(
         operation_id="intake_queue_list", tags=["intake"], summary="受理队列",
         description="本机构待受理和待补正的申请，受理审查期限最近的在前。仅限受理员。",
-        responses={200: s.IntakeQueueItemSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: s.IntakeQueueItemSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

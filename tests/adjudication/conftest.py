@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from cases.models import Organization, Party, Role
 from cases.services.organizations import organization_create
 from tests.factories import DistrictFactory, UserFactory, complainant, credit_code, id_number, make_case, staff
+from tests.fixtures import _fresh_permission_ids  # noqa: F401 - autouse here (and importable from here by name)
 from workflows import router
 
 
@@ -195,14 +196,3 @@ def open_nodes(case) -> list[str]:
     from workflows.flows.adjudication import open_steps
 
     return sorted(step.node for step in open_steps([case.pk]).get(case.pk, []))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_permission_ids():
-    """``cases.permissions`` caches permission ids per process, but a transactional test's flush
-    re-creates the permissions with new ids: start and end every test here with an empty cache."""
-    from cases import permissions
-
-    permissions._perm_ids.clear()
-    yield
-    permissions._perm_ids.clear()

@@ -10,6 +10,8 @@ import shutil
 import pytest
 from django.conf import settings
 
+from tests.fixtures import _fresh_permission_ids  # noqa: F401 - autouse for the browser tests
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
@@ -34,17 +36,6 @@ def _async_unsafe(monkeypatch):
     ``manage.py check --deploy`` subprocess of ``tests/test_settings.py``, which then fails (async.E001).
     """
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_permission_ids():
-    """``cases.permissions`` caches Permission ids per process; a transactional test's flush recreates
-    the Permission rows with new ids, so the cache must not outlive a test."""
-    from cases import permissions
-
-    permissions._perm_ids.clear()
-    yield
-    permissions._perm_ids.clear()
 
 
 @pytest.fixture

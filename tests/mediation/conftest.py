@@ -7,20 +7,10 @@ from cases.models import Industry, Organization, Party, Role
 from cases.services.organizations import organization_create
 from mediation.models import MediatorProfile
 from tests.factories import DistrictFactory, UserFactory, credit_code, id_number, make_case, staff
+from tests.fixtures import _fresh_permission_ids  # noqa: F401 - autouse here (and importable from here by name)
 from workflows import router
 
 PASSWORD = "Correct-Horse-42"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_permission_ids():
-    """``cases.permissions`` caches Permission ids per process; a transactional test's flush recreates
-    the Permission rows with new ids, so the cache must not outlive a test (the lead is told)."""
-    from cases import permissions
-
-    permissions._perm_ids.clear()
-    yield
-    permissions._perm_ids.clear()
 
 
 @pytest.fixture

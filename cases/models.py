@@ -150,7 +150,7 @@ class User(AbstractUser):
 
     def forget_groups(self):
         """Drop the cached groups and roles after the user's groups changed."""
-        for attr in ("_roles_cache", "_groups_cache", "group_list"):
+        for attr in ("_roles_cache", "_groups_cache", "group_list", "_case_access_memo"):
             self.__dict__.pop(attr, None)
 
     def has_role(self, *roles) -> bool:

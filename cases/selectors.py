@@ -1,19 +1,58 @@
 """Reads for pages: constant query counts, whatever the number of rows."""
-from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, Value, When
+from django.db.models import Exists, OuterRef, Prefetch
 
-from cases.models import OPEN_STATUSES, CaseEvent, Deadline, Party, Role
+from cases.models import OPEN_STATUSES, CaseEvent, CaseNumber, Deadline, Evidence, Role
 from cases.pagination import PAGE_SIZE, Keyset
-from cases.permissions import can_add_evidence, visible_cases, visible_evidence
+from cases.permissions import (
+    can_add_evidence,
+    case_parties,
+    case_parties_prefetch,
+    evidence_visible_to,
+    visible_cases,
+)
 
 __all__ = ["PAGE_SIZE"]
 # Newest first; backed by the (submitted_at, id) index.
 CASE_LIST_KEYS = Keyset("-submitted_at", "-id")
-# Applicants first, then respondents, third parties, agents: the order of every official document.
-_PARTY_ORDER = CaseWhen(
-    *[When(role=role, then=Value(i)) for i, role in enumerate(Party.PartyRole.values)],
-    default=Value(99), output_field=IntegerField(),
-)
+# The tiers' one-to-one records that the panels of the case page (TIER_PANELS) read: joined to the case.
+CASE_PAGE_RELATED = ("adjudication__office", "adjudication__decision", "court_stage", "court_delegation__station")
+# Facts about the case that its page needs before deciding to read more rows, computed in the case's own
+# query: {name: callable returning an expression over the case row}. Each tier adds its own (AppConfig.ready).
+_PAGE_FACTS = {
+    # A number besides the current one: only then does the page list them.
+    "other_numbers": lambda: Exists(CaseNumber.objects.filter(case=OuterRef("pk")).exclude(text=OuterRef("number"))),
+}
+
+
+def register_case_page_fact(name: str, expression):
+    """Compute ``expression()`` (an ``Exists`` over the tier's rows, say) with the case on its page; the
+    tier's panel reads it with ``case_page_fact`` and skips a query whose answer is known to be empty."""
+    _PAGE_FACTS[name] = expression
+
+
+def case_page_facts() -> dict:
+    return {name: make() for name, make in _PAGE_FACTS.items()}
+
+
+def case_page_fact(case, name: str):
+    """The fact computed with the case on its page, or None when the case was loaded otherwise (then ask)."""
+    return case.__dict__.get(name)
+
+
+def case_page_prefetch():
+    """The case's rows that several parts of the case page read, loaded once with the case."""
+    return (
+        case_parties_prefetch(),
+        Prefetch("deadlines", queryset=Deadline.objects.order_by("due_date", "id")),
+        Prefetch("evidence", queryset=Evidence.objects.select_related("party").order_by("uploaded_at", "id")),
+    )
+
+
+def case_deadlines(case) -> list[Deadline]:
+    """All the case's deadlines (cancelled ones too) by due date: from the page's prefetch, else one query."""
+    if "deadlines" in getattr(case, "_prefetched_objects_cache", {}):
+        return list(case.deadlines.all())
+    return list(Deadline.objects.filter(case=case).order_by("due_date", "id"))
 
 
 def case_list(user, *, status="", tier="", q="", open_only=False):
@@ -36,21 +75,21 @@ def case_detail(case, user):
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
     if not staff:
         events = events.filter(public=True)
-    evidence = list(visible_evidence(user, case).select_related("party").order_by("uploaded_at", "id"))
-    hidden = set(case.evidence.filter(confidential=True).values_list("pk", flat=True)) - {e.pk for e in evidence}
+    if "evidence" in getattr(case, "_prefetched_objects_cache", {}):
+        every = list(case.evidence.all())
+    else:
+        every = list(case.evidence.select_related("party").order_by("uploaded_at", "id"))
+    evidence = evidence_visible_to(user, case, every)
+    hidden = {e.pk for e in every if e.confidential} - {e.pk for e in evidence}
     return {
-        "parties": list(
-            Party.objects.filter(case=case).select_related("represents")
-            .annotate(role_order=_PARTY_ORDER).order_by("role_order", "id")
-        ),
+        "parties": case_parties(case),
         "ip_rights": list(case.ip_rights.all()),
         "evidence": evidence,
         # An event naming a confidential file the reader may not see would reveal it.
         "events": [e for e in events if not (hidden and (e.after or {}).get("evidence") in hidden)],
-        "deadlines": list(
-            Deadline.objects.filter(case=case).exclude(state=Deadline.State.CANCELLED).order_by("due_date")
-        ),
-        "numbers": list(case.numbers.select_related("organization").order_by("created_at")),
+        "deadlines": [d for d in case_deadlines(case) if d.state != Deadline.State.CANCELLED],
+        "numbers": [] if case_page_fact(case, "other_numbers") is False else
+        list(case.numbers.select_related("organization").order_by("created_at")),
         "is_staff_view": staff,
         "can_upload": can_add_evidence(user, case),
     }

@@ -17,7 +17,7 @@ from cases.intake.models import IntakeDecision, SupplementItem
 from cases.intake.services import intake_answer_supplement
 from cases.models import STAFF_ROLES, CaseStatus, Party, Role, Tier
 from cases.pagination import keyset_page
-from cases.permissions import access_case, access_evidence, can_add_evidence
+from cases.permissions import access_case, access_evidence, can_add_evidence, own_parties
 
 
 def client_ip(request):
@@ -60,7 +60,7 @@ def case_list(request):
 @never_cache
 @login_required
 def case_detail(request, case_id):
-    case = access_case(request.user, case_id)
+    case = _page_case(request.user, case_id)
     context = {
         "case": case, "upload_form": EvidenceUploadForm(), **selectors.case_detail(case, request.user),
         **_supplement_context(case, request.user),
@@ -68,11 +68,15 @@ def case_detail(request, case_id):
     return render(request, "cases/case_detail.html", context)
 
 
+def _page_case(user, case_id):
+    """The case with what every panel of its page reads (one-to-one tier records, parties, deadlines, evidence)."""
+    return access_case(user, case_id, select_related=selectors.CASE_PAGE_RELATED,
+                       prefetch=selectors.case_page_prefetch(), annotate=selectors.case_page_facts())
+
+
 def _applicant_side(case, user) -> bool:
     """The user is an applicant (or an applicant's agent) of the case."""
-    return case.parties.filter(
-        user_id=user.pk, role__in=[Party.PartyRole.APPLICANT, Party.PartyRole.AGENT],
-    ).exists()
+    return any(p.role in (Party.PartyRole.APPLICANT, Party.PartyRole.AGENT) for p in own_parties(user, case))
 
 
 def _supplement_context(case, user, answer_form=None) -> dict:

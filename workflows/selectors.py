@@ -8,7 +8,7 @@ from cases.intake.selectors import completeness, intake_queue, possible_duplicat
 from cases.intake.services import limitation_expired
 from cases.models import CaseStatus, Deadline, Party, Role, Route
 from cases.pagination import Keyset
-from cases.permissions import visible_cases
+from cases.permissions import has_case_perm, own_parties, visible_cases
 from cases.services.cases import TRANSITIONS
 from workflows import router
 
@@ -97,7 +97,7 @@ def _is_admin(user) -> bool:
 
 
 def _may_change(user, case) -> bool:
-    return visible_cases(user, "change_case").filter(pk=case.pk).exists()
+    return has_case_perm(user, case, "change_case")
 
 
 def case_actions(case, user) -> dict:
@@ -109,7 +109,7 @@ def case_actions(case, user) -> dict:
                "triage": False, "any_party": False, "any_staff": False}
     if user is None or not user.is_authenticated:
         return actions
-    roles = set(Party.objects.filter(case=case, user_id=user.pk).values_list("role", flat=True))
+    roles = {p.role for p in own_parties(user, case)}
     if Party.PartyRole.APPLICANT in roles:
         actions["withdraw"] = CaseStatus.WITHDRAWN in TRANSITIONS.get(case.status, ())
         actions["next_route"] = bool(router.next_routes(case))

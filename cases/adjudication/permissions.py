@@ -15,7 +15,7 @@ from django.http import Http404
 
 from cases.adjudication.models import Adjudication, EvidenceVisibility, TechnicalQuestion
 from cases.models import Evidence, Party, Role
-from cases.permissions import access_case, visible_cases
+from cases.permissions import access_case, own_parties, visible_cases
 
 OFFICER = Role.ENFORCEMENT_OFFICER
 CHIEF = Role.ADJUDICATION_CHIEF
@@ -69,9 +69,10 @@ def require(condition):
 
 def party_for(user, case) -> Party | None:
     """The party (applicant, respondent, third party) the user is, or acts for as agent."""
-    party = Party.objects.filter(case=case, user_id=user.pk).select_related("represents").first()
-    if party is None:
+    own = sorted(own_parties(user, case), key=lambda p: (p.role, p.pk))  # the model's order
+    if not own:
         return None
+    party = own[0]
     return party.represents if party.role == Party.PartyRole.AGENT and party.represents_id else party
 
 

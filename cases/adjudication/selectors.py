@@ -38,6 +38,7 @@ from cases.documents.models import Document, Service
 from cases.models import CaseStatus, Deadline, Party
 from cases.pagination import Keyset
 from cases.permissions import visible_cases
+from cases.selectors import case_deadlines, case_page_fact
 
 TIER_STATUSES = (*c.OPEN_STATUSES, CaseStatus.ADJUDICATED)
 # The queues: soonest running deadline first (none last); the overdue list: longest overdue first.
@@ -175,14 +176,24 @@ class Workspace:
     roles: dict = field(default_factory=dict)
 
 
-def roles_on(user, adj) -> dict:
-    """What the user is on this case: chief, officer, panel member, party (or none)."""
+def roles_on(user, adj, members=None) -> dict:
+    """What the user is on this case: chief, officer, panel member, party (or none).
+
+    ``members``: the active panel members, when the caller has them already.
+    """
     party = party_for(user, adj.case)
+    if members is None:
+        panel = is_panel_member(user, adj)
+        presiding = adj.panel.filter(active=True, user_id=user.pk, role=PanelMember.Role.PRESIDING).exists()
+    else:
+        mine = [m for m in members if m.user_id == user.pk]
+        panel = is_admin(user) or bool(mine)
+        presiding = any(m.role == PanelMember.Role.PRESIDING for m in mine)
     return {
         "chief": is_chief(user, adj),
         "officer": is_officer(user, adj),
-        "panel": is_panel_member(user, adj),
-        "presiding": adj.panel.filter(active=True, user_id=user.pk, role=PanelMember.Role.PRESIDING).exists(),
+        "panel": panel,
+        "presiding": presiding,
         "party": party,
         "admin": is_admin(user),
     }
@@ -286,22 +297,32 @@ def open_items(adj) -> dict:
 
 def case_panel_context(user, case) -> dict | None:
     """The case page's 速裁 panel: None when the case never entered the tier or the user may not see it."""
-    adj = Adjudication.objects.filter(case=case).select_related("office").first()
+    if "adjudication" in case._state.fields_cache:  # joined to the case on its page
+        adj = case._state.fields_cache["adjudication"]
+    else:
+        adj = Adjudication.objects.filter(case=case).select_related("office").first()
     if adj is None or not user.is_authenticated:
         return None
     adj.case = case
-    roles = roles_on(user, adj)
-    limit = Deadline.objects.filter(case=case, kind=c.K_LIMIT).exclude(state=Deadline.State.CANCELLED).first()
+    members = list(adj.panel.filter(active=True).select_related("user"))
+    roles = roles_on(user, adj, members)
+    limit = next((d for d in case_deadlines(case)
+                  if d.kind == c.K_LIMIT and d.state != Deadline.State.CANCELLED), None)
+    if "decision" in adj._state.fields_cache:
+        decision = adj._state.fields_cache["decision"]
+        decision = decision if decision is not None and decision.state == Decision.State.ISSUED else None
+    else:
+        decision = Decision.objects.filter(adjudication=adj, state=Decision.State.ISSUED).first()
+    answers = case_page_fact(case, "adjudication_answers")
     return {
         "adj": adj,
         "roles": roles,
         "staff": roles["officer"] or roles["panel"] or roles["admin"],
         "steps": flowlink.open_steps([case.pk]).get(case.pk, []),
         "limit": limit,
-        "panel": sorted(adj.panel.filter(active=True).select_related("user"),
-                        key=lambda m: (m.role != PanelMember.Role.PRESIDING, m.appointed_at, m.pk)),
-        "decision": Decision.objects.filter(adjudication=adj, state=Decision.State.ISSUED).first(),
-        "answers": Answer.objects.filter(adjudication=adj).count(),
+        "panel": sorted(members, key=lambda m: (m.role != PanelMember.Role.PRESIDING, m.appointed_at, m.pk)),
+        "decision": decision,
+        "answers": Answer.objects.filter(adjudication=adj).count() if answers is None else answers,
     }
 
 

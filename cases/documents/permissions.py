@@ -2,8 +2,8 @@
 from django.http import Http404
 
 from cases.documents.models import Document, DocumentType
-from cases.models import STAFF_ROLES, CaseGroupObjectPermission, CaseUserObjectPermission, Role
-from cases.permissions import can_see_identifiers, visible_cases
+from cases.models import STAFF_ROLES, Role
+from cases.permissions import can_see_identifiers, has_case_rights, own_parties, visible_cases
 
 # Official documents that print the parties' full ID and mobile numbers (their templates in
 # templates/documents/pdf/ must: the parties are identified in them). Only the case's parties, who
@@ -30,13 +30,9 @@ def is_case_staff(user, case) -> bool:
         return True
     if not (user.roles & STAFF_ROLES):
         return False
-    if case.parties.filter(user_id=user.pk).exists():
+    if own_parties(user, case):
         return False
-    if user.organization_id is not None and CaseGroupObjectPermission.objects.filter(
-        content_object=case, group_id=user.organization.members_group_id,
-    ).exists():
-        return True
-    return CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).exists()
+    return has_case_rights(user, case)
 
 
 def document_for_user(user, document_id) -> Document:
@@ -78,4 +74,4 @@ def document_for_user(user, document_id) -> Document:
 
 def may_read_identifiers(user, case) -> bool:
     """A document printing full identifiers: for the case's parties and for roles that need them."""
-    return can_see_identifiers(user) or case.parties.filter(user_id=user.pk).exists()
+    return can_see_identifiers(user) or bool(own_parties(user, case))

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from cases.models import CaseUserObjectPermission, Party, Role, Tier, User
+from cases.permissions import own_parties
+from cases.selectors import case_page_fact
 from cases.surveys.models import DIMENSION_FIELDS, DIMENSIONS, SurveyInvitation, SurveyResponse, score_of
 
 # The staff a party's rating is attributed to: whoever of these roles holds a personal
@@ -83,13 +85,15 @@ def staff_satisfaction(user) -> dict:
 
 def case_survey_status(case, user) -> dict:
     """The survey panel of a case page: counts for staff (never scores), the own link for a party."""
+    if case_page_fact(case, "survey_invited") is False:
+        return {}
     rows = list(
         SurveyInvitation.objects.filter(case=case).select_related("party").order_by("id")
     )
     if not rows:
         return {}
     own = [inv for inv in rows if inv.party.user_id is not None and inv.party.user_id == user.pk]
-    is_party = bool(own) or Party.objects.filter(case=case, user_id=user.pk).exists()
+    is_party = bool(own) or bool(own_parties(user, case))
     counts = dict.fromkeys(SurveyInvitation.State.values, 0)
     for inv in rows:
         counts[inv.state] += 1

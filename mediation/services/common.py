@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cases import notifications
 from cases.models import Case, CaseStatus, Deadline, Party, Role
+from cases.permissions import own_parties
 from cases.services.cases import case_lock
 from mediation.models import ACTIVE_ASSIGNMENT, MediationAssignment
 
@@ -76,7 +77,7 @@ def party_for_user(case, user) -> Party | None:
     """The principal party ``user`` acts as: the party itself, or the party it is the agent of."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    own = case.parties.filter(user_id=user.pk).select_related("represents")
+    own = own_parties(user, case)
     for party in own:
         if party.role in PRINCIPAL_ROLES:
             return party

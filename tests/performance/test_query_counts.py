@@ -128,12 +128,6 @@ def test_query_counts_do_not_grow_with_rows(measured):
     assert lists_large["API cases"][1].json()["next"]
 
 
-# The case page is still over DETAIL_LIMIT for every role and tier (issue 8's first pass brought the base of a
-# page down to session + user with organisation, district and groups in one row + audit row + session renewal;
-# each tier panel still reads its own rows: 23-36 queries on SQLite). Strict, so it fails once the page is fixed.
-DETAIL_OVER = "issue 8 not finished: the case page takes 23-36 queries (one or more per tier panel)"
-
-
 @pytest.mark.django_db
 def test_list_query_counts_within_limits(measured):
     _ls, _ds, lists, _details = measured
@@ -142,7 +136,6 @@ def test_list_query_counts_within_limits(measured):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=DETAIL_OVER)
 def test_case_page_query_counts_within_limits(measured):
     _ls, _ds, _lists, details = measured
     over = [f"case page {name}: {n} queries (limit {DETAIL_LIMIT})"

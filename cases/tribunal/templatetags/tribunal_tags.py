@@ -1,6 +1,7 @@
 from django import template
 
 from cases.models import STATUS_TIER, Tier
+from cases.selectors import case_page_fact
 from cases.tribunal.models import ConfirmationRuling, CourtStage
 from cases.tribunal.services import CLERK_ROLES
 
@@ -12,8 +13,12 @@ def tribunal_panel(case, user):
     """What the case panel shows of the court stage (None when the case never reached the station)."""
     if case is None or getattr(case, "pk", None) is None:
         return None
-    stage = CourtStage.objects.filter(case_id=case.pk).first()
-    ruling = ConfirmationRuling.objects.filter(case_id=case.pk).order_by("-accepted_at", "-id").first()
+    if "court_stage" in case._state.fields_cache:  # joined to the case on its page
+        stage = case._state.fields_cache["court_stage"]
+    else:
+        stage = CourtStage.objects.filter(case_id=case.pk).first()
+    ruling = None if case_page_fact(case, "confirmation_ruled") is False else (
+        ConfirmationRuling.objects.filter(case_id=case.pk).order_by("-accepted_at", "-id").first())
     in_tier = STATUS_TIER.get(case.status) == Tier.TRIBUNAL
     if stage is None and ruling is None and not in_tier:
         return None

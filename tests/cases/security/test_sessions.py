@@ -1,4 +1,5 @@
 """Login, lockout, sessions (idle, absolute, logout, disabled account), password policy."""
+import datetime
 import re
 
 import pytest
@@ -70,6 +71,27 @@ def test_idle_session_ends_after_thirty_minutes(client, user, move_clock):
     move_clock(29 + 29)
     assert client.get(reverse("cases:list")).status_code == 200
     move_clock(29 + 29 + 31)
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_the_idle_timeout_is_renewed_at_most_once_a_minute(client, user, move_clock):
+    """A burst of pages does not rewrite the session each time; a page a minute later does, and the session
+    then lasts 30 minutes from that page."""
+    assert _login(client).status_code == 302
+    key = client.cookies["sessionid"].value
+    written = Session.objects.get(session_key=key).expire_date
+    move_clock(0.5)
+    assert client.get(reverse("cases:list")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == written
+    move_clock(2)
+    assert client.get(reverse("cases:list")).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed - written >= datetime.timedelta(minutes=2) - datetime.timedelta(seconds=5)
+    move_clock(2 + 29)
+    assert client.get(reverse("cases:list")).status_code == 200
+    move_clock(2 + 29 + 31)
     response = client.get(reverse("cases:list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 

@@ -142,6 +142,9 @@ class KeysetPage:
     def __len__(self):
         return len(self.object_list)
 
+    def __getitem__(self, index):
+        return self.object_list[index]
+
     @property
     def has_other_pages(self) -> bool:
         return self.has_next or self.has_previous

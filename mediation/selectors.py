@@ -8,6 +8,7 @@ from viewflow.workflow.models import Task
 
 from cases.models import Case, CaseStatus, Deadline, Party, Role
 from cases.pagination import Keyset, capped_count, keyset_page
+from cases.selectors import case_deadlines, case_page_fact
 from mediation import matching
 from mediation.flow import OPEN_TASK_STATUSES
 from mediation.models import (
@@ -27,7 +28,6 @@ from mediation.services.common import (
     KIND_PERFORMANCE,
     MEDIATION_DEADLINE_KINDS,
     PRINCIPAL_ROLES,
-    current_mediator,
     party_for_user,
 )
 
@@ -272,20 +272,29 @@ class Panel:
 def case_panel(case, user) -> Panel:
     """The mediation panel of the case page (empty for a case that never was in 快调)."""
     panel = Panel()
-    in_mediation = case.tier == "mediation" or case.mediation_assignments.exists() or \
-        case.status == CaseStatus.CONFIRMATION_PENDING
-    if not in_mediation or user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated:
+        return panel
+    assigned = case_page_fact(case, "mediation_assigned")
+    in_mediation = case.tier == "mediation" or case.status == CaseStatus.CONFIRMATION_PENDING or (
+        case.mediation_assignments.exists() if assigned is None else assigned)
+    if not in_mediation:
         return panel
     panel.visible = True
-    panel.assignment = (MediationAssignment.objects.filter(case_id=case.pk)
-                        .select_related("mediator").order_by("-created_at", "-id").first())
-    panel.mediator = current_mediator(case) or (
+    # Every assignment, newest first, read once: the latest, and the active one (at most one at a time).
+    assignments = [] if assigned is False else list(
+        MediationAssignment.objects.filter(case_id=case.pk).select_related("mediator").order_by("-created_at", "-id"))
+    panel.assignment = assignments[0] if assignments else None
+    active = next((a for a in assignments if a.is_active), None)
+    panel.mediator = active.mediator if active and active.status == MediationAssignment.Status.ACCEPTED else (
         panel.assignment.mediator if panel.assignment and panel.assignment.status == "ended" else None)
-    panel.sessions = list(MediationSession.objects.filter(case_id=case.pk).order_by("sequence"))
-    panel.agreement = (MediationAgreement.objects.filter(case_id=case.pk).exclude(status="void")
-                       .select_related("draft_document", "document").first())
-    panel.delegation = CourtDelegation.objects.filter(case_id=case.pk).select_related("station").first()
-    panel.limit = Deadline.objects.filter(case_id=case.pk, kind="mediation_limit").order_by("-id").first()
+    if case_page_fact(case, "has_mediation_sessions") is not False:
+        panel.sessions = list(MediationSession.objects.filter(case_id=case.pk).order_by("sequence"))
+    if case_page_fact(case, "has_mediation_agreement") is not False:
+        panel.agreement = (MediationAgreement.objects.filter(case_id=case.pk).exclude(status="void")
+                           .select_related("draft_document", "document").first())
+    panel.delegation = _court_delegation(case)
+    panel.limit = next((d for d in sorted(case_deadlines(case), key=lambda d: d.pk, reverse=True)
+                        if d.kind == "mediation_limit"), None)
     panel.staff = user.is_superuser or user.has_role(Role.MEDIATOR, Role.COMMITTEE_DIRECTOR, Role.SYSADMIN)
     panel.can_work = panel.staff and (user.organization_id == case.organization_id or user.is_superuser
                                       or (panel.mediator is not None and panel.mediator.pk == user.pk))
@@ -310,11 +319,19 @@ def case_panel(case, user) -> Panel:
                 and Deadline.objects.filter(case_id=case.pk, kind="mediation_judicial_confirmation",
                                             state=Deadline.State.RUNNING).exists()
             )
-        panel.pending_recusal = RecusalRequest.objects.filter(
-            case_id=case.pk, party=panel.party, status=RecusalRequest.Status.PENDING).first()
+        panel.pending_recusal = None if case_page_fact(case, "mediation_recusal_pending") is False else (
+            RecusalRequest.objects.filter(case_id=case.pk, party=panel.party, status=RecusalRequest.Status.PENDING)
+            .first())
         panel.can_request_recusal = (case.status == CaseStatus.MEDIATING and panel.mediator is not None
                                      and panel.pending_recusal is None)
     return panel
+
+
+def _court_delegation(case):
+    """The court's delegation of the case (joined to the case on its page), or None."""
+    if "court_delegation" in case._state.fields_cache:
+        return case._state.fields_cache["court_delegation"]
+    return CourtDelegation.objects.filter(case_id=case.pk).select_related("station").first()
 
 
 def work_context(case, user) -> dict:
@@ -370,14 +387,14 @@ DELEGATION_DONE_KEYS = Keyset("-reported_at", "-delegated_at", "-id")
 
 def station_delegation_queue(station, today=None, params=None) -> dict:
     """The station's 委派调解 page: the pending ones (soonest limit first, overdue flagged), then a page of
-    the reported ones (latest report first; ``params`` is ``request.GET``). Two queries."""
+    the reported ones (latest report first; ``params`` is ``request.GET``) with their capped total. Three queries."""
     today = today or timezone.localdate()
     base = CourtDelegation.objects.filter(station_id=station.pk).select_related("case", "result_document")
     pending = list(base.filter(result=CourtDelegation.Result.PENDING).order_by("due_date", "delegated_at", "pk"))
     for row in pending:
         row.overdue = row.due_date < today
     done = keyset_page(base.exclude(result=CourtDelegation.Result.PENDING), DELEGATION_DONE_KEYS, params,
-                       prefix="d")
+                       prefix="d", count=True)
     for row in done:
         row.overdue = False
     return {"pending": pending, "done": done, "overdue_count": sum(r.overdue for r in pending)}

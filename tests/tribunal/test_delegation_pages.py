@@ -149,3 +149,21 @@ def test_only_station_staff_open_the_delegation_pages(client, court, people, who
     assert client.get(reverse(QUEUE)).status_code == 403
     assert client.post(reverse(NEW), _form()).status_code == 403
     assert not CourtDelegation.objects.exists()
+
+
+def test_reported_delegations_show_the_total_not_the_rows_of_the_page(client, court):
+    """More reported delegations than a page: "共 N 件" counts them all, the second page has the rest."""
+    from cases.pagination import PAGE_SIZE
+
+    cases = [_delegate(court, f"（2026）渝0120民诉前调{200 + i}号") for i in range(PAGE_SIZE + 2)]
+    # The committee's reports (their documents are not what this page is about).
+    CourtDelegation.objects.filter(case__in=cases).update(result=CourtDelegation.Result.FAILED,
+                                                          reported_at=timezone.now())
+    client.force_login(court.court_clerk)
+    response = client.get(reverse(QUEUE))
+    assert response.status_code == 200
+    assert len(response.context["done"]) == PAGE_SIZE
+    html = response.content.decode()
+    assert f"共 {PAGE_SIZE + 2} 件" in html and f"共 {PAGE_SIZE} 件" not in html
+    second = client.get(reverse(QUEUE) + response.context["done"].next_href)
+    assert len(second.context["done"]) == 2 and f"共 {PAGE_SIZE + 2} 件" in second.content.decode()

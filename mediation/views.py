@@ -71,8 +71,8 @@ def _form_page(request, *, case, form, title, lead="", submit, action=None, dang
 @never_cache
 @login_required
 def home(request):
-    """The mediator's cases; a director lands on the team board."""
-    require_role(request.user, *STAFF_ROLES)
+    """The mediator's cases; a director lands on the team board. Other staff have no mediation cases of their own."""
+    require_role(request.user, Role.MEDIATOR, Role.COMMITTEE_DIRECTOR)
     if request.user.has_role(Role.COMMITTEE_DIRECTOR) and not request.user.has_role(Role.MEDIATOR):
         return redirect("mediation:board")
     page = keyset_page(selectors.my_cases(request.user), selectors.MY_CASES_KEYS, request.GET)

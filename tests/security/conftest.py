@@ -1,12 +1,19 @@
-"""The security tests share one world per module, built once and rolled back at the end."""
+"""The security tests share one world for the whole package, built once and rolled back at the end.
+
+The policy sweep, the IDOR sweep and the masking scan request the same (user, method, path)
+combinations; one ``Requester`` per package answers a repeated combination from its cache
+(every request is rolled back, so a second call would answer the same).
+"""
+import time
+
 import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def _module_storage(tmp_path_factory):
-    """Evidence and documents of the module's world live in one folder for the whole module."""
+    """Evidence and documents of the package's world live in one folder for the whole package."""
     from django.core.files.storage import storages
 
     from cases.documents.models import Document
@@ -32,7 +39,7 @@ def _module_storage(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _private_storage(_module_storage, settings, monkeypatch):
-    """Overrides the suite's per-test storage: the module's world keeps its files between tests."""
+    """Overrides the suite's per-test storage: the package's world keeps its files between tests."""
     from django.core.files.storage import storages
 
     from cases.documents.models import Document
@@ -46,10 +53,11 @@ def _private_storage(_module_storage, settings, monkeypatch):
     yield
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, _module_storage):
-    """``tests.security.world.build_world()`` inside a transaction that the module rolls back."""
+@pytest.fixture(scope="package")
+def _world(django_db_setup, django_db_blocker, _module_storage):
+    """``tests.security.world.build_world()`` and its ``Requester``, in a transaction rolled back at the end."""
     from config.celery import app
+    from tests.security.harness import Requester
     from tests.security.world import build_world
 
     eager = app.conf.task_always_eager
@@ -63,9 +71,24 @@ def world(django_db_setup, django_db_blocker, _module_storage):
             from cases import permissions
 
             permissions._perm_ids.clear()
-            yield build_world()
+            started = time.monotonic()
+            world = build_world()
+            world.build_seconds = time.monotonic() - started
+            requester = Requester()
+            for user in [*world.users.values(), None, world.disabled]:
+                requester.client(user)  # signed in outside any test's savepoint: the sessions last
+            world.requester = requester
+            yield world
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             permissions._perm_ids.clear()
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def world(_world, db, settings):
+    """The package's world, for one test (its savepoint rolled back after it)."""
+    settings.SMS_BACKEND = "cases.notifications.LocMemSMSBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return _world

@@ -3,6 +3,9 @@
 Shared by the policy test, the IDOR sweep and the masking scan, so all three see the same
 URLs the resolver has (a new URL is swept the day it is added).
 """
+import logging
+import traceback
+import zlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -114,15 +117,49 @@ def fill(route, objs) -> dict | None:
 class Answer:
     status: int
     location: str
-    body: bytes
+    packed: bytes  # the body, zlib-compressed: the package keeps thousands of answers
     content_type: str
+    error: str = ""  # the exception behind a 500, for the failure message
+
+    @property
+    def body(self) -> bytes:
+        return zlib.decompress(self.packed)
+
+
+PROJECT_LOGGERS = ("cases", "mediation", "workflows", "config", "django.request", "django.security", "axes")
+
+
+class _LogText(logging.Handler):
+    """Every log record emitted while a request runs, formatted (the masking scan reads them)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines = []
+        self.records = 0
+
+    def emit(self, record):
+        self.records += 1
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # noqa: BLE001 (a record that cannot be formatted is still counted)
+            self.lines.append(str(record.msg))
 
 
 class Requester:
-    """One signed-in test client per user; every request runs in a savepoint that is rolled back."""
+    """One signed-in test client per user; every request runs in a savepoint that is rolled back.
+
+    An answer is kept per (user, method, path): the policy, IDOR and masking sweeps ask many of
+    the same questions, and a rolled-back request answers the same the second time. The log
+    output of every request made is kept in ``log`` (read by the masking scan).
+    """
 
     def __init__(self):
         self.clients = {}
+        self.cache = {}
+        self.log = _LogText()
+        self.requests = 0
+        self.hits = 0
 
     def client(self, user):
         key = user.pk if user is not None else None
@@ -130,25 +167,48 @@ class Requester:
             client = Client(raise_request_exception=False)
             if user is not None:
                 client.force_login(user)
-            self.clients[key] = (client, user)
+            self.clients[key] = (client, user, {n: m.value for n, m in client.cookies.items()})
         return self.clients[key][0]
 
     def request(self, user, method, path, *, api) -> Answer:
+        key = (user.pk if user is not None else None, method, path)
+        if key in self.cache:
+            self.hits += 1
+            return self.cache[key]
+        self.requests += 1
         client = self.client(user)
-        with transaction.atomic():
-            if method == "GET":
-                response = client.get(path)
-            elif api:
-                response = client.generic(method, path, b"{}", content_type="application/json")
-            else:
-                response = client.generic(method, path, b"", content_type="application/x-www-form-urlencoded")
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            transaction.set_rollback(True)
-        if user is not None and "_auth_user_id" not in client.session:
-            client.force_login(user)  # the request signed the user out (logout, a respondent's link)
-        elif user is None and "_auth_user_id" in client.session:
-            client.logout()  # the request signed someone in (a respondent's link makes an account)
-        return Answer(response.status_code, response.get("Location", ""), body, response.get("Content-Type", ""))
+        root = logging.getLogger()
+        root.addHandler(self.log)
+        levels = [(logger, logger.level) for logger in map(logging.getLogger, PROJECT_LOGGERS)]
+        for logger, _level in levels:
+            logger.setLevel(logging.DEBUG)  # the project's own debug lines too; libraries at their level
+        try:
+            with transaction.atomic():
+                if method == "GET":
+                    response = client.get(path)
+                elif api:
+                    response = client.generic(method, path, b"{}", content_type="application/json")
+                else:
+                    response = client.generic(method, path, b"", content_type="application/x-www-form-urlencoded")
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                transaction.set_rollback(True)
+        finally:
+            root.removeHandler(self.log)
+            for logger, level in levels:
+                logger.setLevel(level)
+        # The request was rolled back, so the session the client started with still exists: go back to
+        # it if the request signed the user out or someone in (logout, a respondent's link).
+        cookies = self.clients[key[0]][2]
+        if {n: m.value for n, m in client.cookies.items()} != cookies:
+            client.cookies.clear()
+            for name, value in cookies.items():
+                client.cookies[name] = value
+        exc_info = getattr(response, "exc_info", None)
+        error = "".join(traceback.format_exception(*exc_info)[-3:]) if exc_info else ""
+        answer = Answer(response.status_code, response.get("Location", ""), zlib.compress(body, 1),
+                        response.get("Content-Type", ""), error)
+        self.cache[key] = answer
+        return answer
 
 
 __all__ = ["API_METHODS", "PAGE_METHODS", "Requester", "case_kind", "fill", "named_urls", "object_kwargs"]

@@ -76,3 +76,64 @@ def test_complainant_pages(browser, live_server, roles, client):
              for step in ("applicant", "respondents", "rights", "dispute", "evidence", "review")]
     urls = ["/", reverse("cases:list"), reverse("cases:detail", args=[case.pk]), *steps]
     assert _audit(browser, live_server.url, urls, cookies=[cookie]) == {}
+
+
+# -- staff pages --------------------------------------------------------------------------------------------
+# The staff second factor is off in the test settings (tests/conftest.py), so a forced login reaches the pages.
+
+from cases.models import Organization, Role  # noqa: E402
+from cases.services.organizations import organization_create  # noqa: E402
+from tests.factories import staff  # noqa: E402
+from tests.tribunal.conftest import court, failed_to_court, med, new_case, people  # noqa: E402, F401
+
+
+def _staff_audit(browser, live_server, client, user, urls):
+    client.logout()
+    cookie = session_cookie(client, user, live_server)
+    for url in urls:  # the page itself is audited, not a redirect to the login page or a 403
+        assert client.get(url).status_code == 200, (user.roles, url)
+    return _audit(browser, live_server.url, urls, cookies=[cookie])
+
+
+def test_staff_pages(browser, live_server, client, court, people):  # noqa: F811
+    """Each staff role's main pages: queue, triage, board, tribunal queue and case, delegations, statistics."""
+    arriving = new_case(court, people)
+    in_court = failed_to_court(court, people)
+    supervision = organization_create(name="重庆市知识产权局", kind=Organization.Kind.SUPERVISION,
+                                      district=court.district, number_abbr="渝知监")
+    supervisor = staff(Role.SUPERVISOR, supervision, full_name="郑监督")
+    found = {}
+    found.update(_staff_audit(browser, live_server, client, court.clerk, [
+        reverse("workflows:intake_queue"), reverse("workflows:triage", args=[arriving.pk])]))
+    found.update(_staff_audit(browser, live_server, client, court.director, [
+        reverse("mediation:queue"), reverse("mediation:board")]))
+    found.update(_staff_audit(browser, live_server, client, court.court_clerk, [
+        reverse("workflows:tribunal:queue"), reverse("workflows:tribunal:case", args=[in_court.pk]),
+        reverse("workflows:tribunal:delegations")]))
+    found.update(_staff_audit(browser, live_server, client, supervisor, [
+        reverse("statistics:dashboard"), reverse("cases:list")]))
+    assert found == {}
+
+
+def test_survey_and_verify_pages(browser, live_server, client, court, people):  # noqa: F811
+    """A party's survey (reached from the closing SMS) and the public page a document's QR code opens."""
+    from django.utils import timezone
+
+    from cases.documents.models import Document
+    from cases.surveys.links import survey_token
+    from cases.surveys.models import SurveyInvitation
+    from cases.surveys.services import survey_invite_case
+    from workflows import router
+
+    case = failed_to_court(court, people)
+    router.court_close(actor=court.court_clerk, case=case, outcome="withdrawal", decided_on=timezone.localdate(),
+                       summary="原告撤回起诉。")
+    invitation = (SurveyInvitation.objects.filter(case=case).first()
+                  or next(iter(survey_invite_case(case=case)), None))  # the beat's sweep invites, normally
+    document = Document.objects.filter(case=case).first()
+    assert invitation is not None and document is not None
+    urls = [reverse("surveys:answer", args=[survey_token(invitation)]),
+            reverse("documents:verify", args=[document.verification_code])]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert _audit(browser, live_server.url, urls) == {}

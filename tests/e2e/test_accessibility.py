@@ -137,3 +137,25 @@ def test_survey_and_verify_pages(browser, live_server, client, court, people):  
     for url in urls:
         assert client.get(url).status_code == 200, url
     assert _audit(browser, live_server.url, urls) == {}
+
+
+from tests.adjudication.conftest import (  # noqa: E402, F401
+    adj_case,
+    applicant_user,
+    drive,
+    office_chain,
+    respondent_user,
+)
+from tests.tribunal.conftest import in_mediation  # noqa: E402
+
+
+def test_adjudication_and_mediation_case_pages(browser, live_server, client, court, people, office_chain,  # noqa: F811
+                                               adj_case, drive):  # noqa: F811
+    """速裁: the officer's queue and a filed case's workspace; 快调: a case waiting for a mediator, as the director."""
+    filed = drive.file(adj_case())
+    waiting = in_mediation(court, people)
+    found = _staff_audit(browser, live_server, client, office_chain.officer, [
+        reverse("workflows:adjudication:queue"), reverse("workflows:adjudication:workspace", args=[filed.pk])])
+    found.update(_staff_audit(browser, live_server, client, court.director, [
+        reverse("mediation:work", args=[waiting.pk])]))
+    assert found == {}

@@ -3,7 +3,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from cases.models import Case, CaseStatus, Party
 from mediation.models import CourtDelegation
@@ -136,7 +137,9 @@ def test_queue_lists_pending_first_with_overdue_flag_results_and_returned_materi
     assert html.index("渝0120民诉前调2号") < html.index("渝0120民初3号") < html.index("渝0120民诉前调1号")
     assert "已逾期" in html and "调解不成" in html and "终止调解通知书" in html
     done = response.context["done"][0]
-    assert done.materials_returned_at and done.materials_returned_at.strftime("%Y-%m-%d") in html
+    with translation.override("zh-hans"):  # the page's language and date format (30135cc)
+        returned = date_format(timezone.localtime(done.materials_returned_at), "DATE_FORMAT")
+    assert done.materials_returned_at and returned in html
     assert reverse("documents:download", args=[done.result_document_id]) in html
     queue = client.get(reverse("workflows:tribunal:queue")).content.decode()
     assert "2 件调解中" in queue and "1 件逾期" in queue and reverse(QUEUE) in queue and reverse(NEW) in queue

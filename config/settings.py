@@ -270,7 +270,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="cases.notifications.ConsoleSMSBack
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="璧山知识产权")
 
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed by activity (at most once a minute: cases.sessions)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -304,7 +304,9 @@ def case_panel(case, user) -> Panel:
     if agreement is not None:
         panel.confirmed_parties = list(AgreementConfirmation.objects.filter(
             agreement=agreement, document_id=agreement.draft_document_id).select_related("party"))
-        panel.follow_ups = list(PerformanceFollowUp.objects.filter(agreement=agreement))
+        if agreement.status == MediationAgreement.Status.EFFECTIVE and case_page_fact(
+                case, "mediation_follow_ups") is not False:  # follow-ups are of effective agreements
+            panel.follow_ups = list(PerformanceFollowUp.objects.filter(agreement=agreement))
     panel.party = party_for_user(case, user)
     if panel.party is not None:
         if agreement is not None:

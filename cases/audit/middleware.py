@@ -62,7 +62,7 @@ def otp_required(user) -> bool:
 class SessionLifetimeMiddleware:
     """Ends a session a fixed time after the password login, however active it was (ASVS 7.3.2).
 
-    The idle timeout is Django's: ``SESSION_COOKIE_AGE`` renewed on every request.
+    The idle timeout is Django's: ``SESSION_COOKIE_AGE`` renewed by activity (once a minute at most: cases.sessions).
     """
 
     def __init__(self, get_response):

@@ -57,7 +57,10 @@ def audit_record(*, action, request=None, user=None, username="", result=AuditRe
         entry.method = request.method or ""
         entry.path = request.path[:255]
     try:
-        with transaction.atomic():  # a savepoint: a failure leaves the caller's transaction usable
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: a failure leaves the caller's transaction usable
+                entry.save()
+        else:  # one INSERT is atomic by itself: no BEGIN/COMMIT around it (every page view writes one)
             entry.save()
     except DatabaseError:
         if strict:

@@ -46,8 +46,13 @@ def _is_admin(user) -> bool:
     return user.is_superuser or user.has_role(Role.SYSADMIN)
 
 
-def visible_cases(user, perm: str = "view_case") -> QuerySet:
-    """Every case ``user`` may see: its organisation's, its own, or its district's for supervisors."""
+def visible_cases(user, perm: str = "view_case", *, ids_first: bool | None = None) -> QuerySet:
+    """Every case ``user`` may see: its organisation's, its own, or its district's for supervisors.
+
+    ``ids_first`` picks the SQL shape (never the rows): True for a caller that keeps only a few of the
+    visible cases (a queue of one tier or status), which PostgreSQL then reads from the grant ids
+    instead of walking every case in the city; the default decides by who the user is (below).
+    """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     if _is_admin(user):
@@ -60,7 +65,7 @@ def visible_cases(user, perm: str = "view_case") -> QuerySet:
     pid = _perm_id(perm)
     own = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=pid)
     via_org = CaseGroupObjectPermission.objects.filter(group_id__in=list(user.group_ids), permission_id=pid)
-    if user.organization_id is None:
+    if ids_first or (ids_first is None and user.organization_id is None):
         # A citizen (party, agent): a handful of cases, all granted in person. The ids first, each
         # arm from its unique (user|group, permission, case) index, then those cases by primary key.
         # UNION ALL, not UNION: IN ignores duplicates, and the planner can push ``id = …`` into both arms.

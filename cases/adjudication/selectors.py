@@ -62,7 +62,10 @@ def with_steps(cases):
 
 def office_cases(user):
     """Cases in 速裁 the user may see (office staff: the office's)."""
-    return visible_cases(user).filter(adjudication__isnull=False).select_related("adjudication", "organization")
+    # ids first: the office's cases in 速裁 are a small part of its grants, and a walk over every
+    # adjudication of the city probing the grants per case took seconds at 700,000 cases.
+    return visible_cases(user, ids_first=True).filter(adjudication__isnull=False).select_related(
+        "adjudication", "organization")
 
 
 def _by_due(qs):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from cases.models import Organization, Role
 from cases.permissions import access_case, can_see_identifiers, visible_cases
 from cases.services import evidence_add
+from cases.services.access import case_grant_user
 from tests.factories import OrganizationFactory, complainant, make_case, staff
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -137,3 +138,26 @@ def test_closing_a_case_stops_its_clocks(roles):
     assert case.deadlines.filter(state=Deadline.State.RUNNING).count() == 1
     case_change_status(case=case, actor=None, to=CaseStatus.WITHDRAWN)
     assert case.deadlines.filter(state=Deadline.State.RUNNING).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("perm", ["view_case", "change_case"])
+def test_both_sql_shapes_of_visible_cases_give_the_same_cases(roles, perm):
+    """``ids_first`` only changes the SQL PostgreSQL plans, never who sees what: a citizen with a case of
+    its own, staff seeing its organisation's cases plus one granted in person, an outsider, no one else's."""
+    centre, other = OrganizationFactory(name="璧山中心"), OrganizationFactory(name="长寿中心")
+    alice = complainant(full_name="甲")
+    own = make_case(organization=centre, applicant_user=alice)
+    centre_case, other_case = make_case(organization=centre), make_case(organization=other)
+    clerk = staff(Role.INTAKE_CLERK, centre)
+    case_grant_user(case=other_case, user=clerk, perms=("view_case", "change_case"))
+    outsider = staff(Role.INTAKE_CLERK, OrganizationFactory(name="荣昌中心"))
+    expected = {
+        alice: {own.pk} if perm == "view_case" else set(),
+        clerk: {own.pk, centre_case.pk, other_case.pk},
+        outsider: set(),
+    }
+    for user, cases in expected.items():
+        for ids_first in (None, True, False):
+            assert set(visible_cases(user, perm, ids_first=ids_first).values_list("pk", flat=True)) == cases, (
+                user, ids_first)

@@ -36,6 +36,7 @@ PERSONAL_DATA_VIEWS = {
     "workflows:adjudication:party": (AuditAction.VIEW_PERSONAL_DATA, "cases.case", "case_id"),
     "workflows:adjudication:evidence_download": (AuditAction.DOWNLOAD, "cases.evidence", "evidence_id"),
     "workflows:tribunal:case": (AuditAction.VIEW_PERSONAL_DATA, "cases.case", "case_id"),
+    "workflows:tribunal:package": (AuditAction.DOWNLOAD, "cases.case", "case_id"),
     "mediation:work": (AuditAction.VIEW_PERSONAL_DATA, "cases.case", "case_id"),
     "v1:case-detail": (AuditAction.VIEW_PERSONAL_DATA, "cases.case", "case_id"),
     "v1:evidence-download": (AuditAction.DOWNLOAD, "cases.evidence", "evidence_id"),

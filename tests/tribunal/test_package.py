@@ -164,6 +164,12 @@ def test_station_staff_download_both_parts_and_each_download_is_recorded(client,
     assert [(e.actor, e.after["part"]) for e in events] == [(court.court_clerk, "pdf"), (court.judge, "zip")]
     assert events[1].after["sha256"] == hashlib.sha256(body).hexdigest()
     assert client.get(reverse("workflows:tribunal:package", args=[case.pk, "exe"])).status_code == 404
+    # The package carries the parties' full identifiers: each download is in the security log as well.
+    from cases.audit.models import AuditAction, AuditLog
+
+    logged = AuditLog.objects.filter(action=AuditAction.DOWNLOAD, object_type="cases.case", object_id=str(case.pk))
+    assert sorted(logged.values_list("username", flat=True)) == sorted(
+        [court.court_clerk.username, court.judge.username])
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)

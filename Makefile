@@ -16,7 +16,7 @@ AXE := .cache/axe/package/axe.min.js
 APT_PACKAGES := python3 python3-venv python3-dev build-essential libpq-dev \
 	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp \
-	gettext poppler-utils chromium nodejs npm
+	gettext poppler-utils chromium
 
 .PHONY: run test axe deps system-deps venv messages migrate seed serve lint check-migrations worker beat clean
 
@@ -27,7 +27,10 @@ test: deps axe
 
 axe: $(AXE)
 
+# npm only for the tests; a machine with its own Node.js (npm on PATH) keeps it.
 $(AXE):
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
 	mkdir -p .cache/axe
 	cd .cache/axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
 

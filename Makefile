@@ -23,7 +23,7 @@ APT_PACKAGES := python3 python3-venv python3-dev build-essential libpq-dev \
 run: deps migrate seed serve
 
 test: deps axe
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=25
 
 axe: $(AXE)
 

@@ -70,3 +70,18 @@ def real_broker():
 @pytest.fixture
 def roles(db):
     return ensure_role_groups()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``make test`` runs two processes), every test that talks to the real broker, starts
+    workers or app processes, or takes the machine's services down runs in one process, one after another:
+    they share Redis database 15 and would consume each other's tasks."""
+    for item in items:
+        path = str(item.fspath)
+        serial = (
+            "real_broker" in getattr(item, "fixturenames", ())
+            or "/tests/reliability/" in path or "/tests/deployment/" in path
+            or any("real Celery worker" in str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif"))
+        )
+        if serial:
+            item.add_marker(pytest.mark.xdist_group("broker"))

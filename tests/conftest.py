@@ -72,10 +72,12 @@ def roles(db):
     return ensure_role_groups()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (``make test`` runs two processes), every test that talks to the real broker, starts
     workers or app processes, or takes the machine's services down runs in one process, one after another:
-    they share Redis database 15 and would consume each other's tasks."""
+    they share Redis database 15 and would consume each other's tasks. First, before xdist's own hook reads
+    the ``xdist_group`` marks into the test ids (a mark added after that is ignored)."""
     for item in items:
         path = str(item.fspath)
         serial = (

@@ -8,16 +8,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases import validators
-from cases.intake.forms import AmountField, RightForm
+from cases.intake.forms import (
+    PARTY_KIND_CHOICES,
+    AmountField,
+    AtLeastOneRespondent,
+    AtLeastOneRight,
+    RightForm,
+    checked,
+)
 from cases.models import DisputeType, Industry, Party
 
 KIND_CHOICES = [
     ("delegated", _("委派调解（诉前，调解期限30日）")),
     ("entrusted", _("委托调解（立案后，调解期限15日；简易程序7日）")),
-]
-PARTY_KIND_CHOICES = [
-    (Party.Kind.PERSON.value, _("个人（自然人）")),
-    (Party.Kind.ORGANIZATION.value, _("企业或其他单位")),
 ]
 
 
@@ -85,24 +88,13 @@ class PartyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        identifier = cleaned.get("identifier", "")
-        if identifier and cleaned.get("kind"):
-            person = cleaned["kind"] == Party.Kind.PERSON
-            check = validators.validate_id_number if person else validators.validate_credit_code
-            normalize = validators.normalize_id_number if person else validators.normalize_credit_code
-            try:
-                check(identifier)
-            except ValidationError as exc:
-                self.add_error("identifier", exc)
-            else:
-                cleaned["identifier"] = normalize(identifier)
-        if cleaned.get("phone"):
-            try:
-                validators.validate_phone(cleaned["phone"])
-            except ValidationError as exc:
-                self.add_error("phone", exc)
-            else:
-                cleaned["phone"] = validators.normalize_phone(cleaned["phone"])
+        if cleaned.get("kind") == Party.Kind.PERSON:
+            cleaned["identifier"] = checked(self, "identifier", validators.validate_id_number,
+                                            validators.normalize_id_number)
+        elif cleaned.get("kind") == Party.Kind.ORGANIZATION:
+            cleaned["identifier"] = checked(self, "identifier", validators.validate_credit_code,
+                                            validators.normalize_credit_code)
+        cleaned["phone"] = checked(self, "phone", validators.validate_phone, validators.normalize_phone)
         return cleaned
 
     def party(self, role) -> dict:
@@ -117,26 +109,8 @@ class PartyForm(forms.Form):
         }
 
 
-class _AtLeastOne(forms.BaseFormSet):
-    message = _("请至少填写一项。")
-
-    def clean(self):
-        if any(self.errors):
-            return
-        if not [f for f in self.forms if f.cleaned_data]:
-            raise ValidationError(self.message, code="too_few_forms")
-
-
-class _Respondents(_AtLeastOne):
-    message = _("请至少填写一名被申请人。")
-
-
-class _Rights(_AtLeastOne):
-    message = _("请至少填写一项涉案知识产权。")
-
-
-RespondentFormSet = forms.formset_factory(PartyForm, formset=_Respondents, extra=2, max_num=10, absolute_max=10)
-RightFormSet = forms.formset_factory(RightForm, formset=_Rights, extra=2, max_num=10, absolute_max=10)
+RespondentFormSet = forms.formset_factory(PartyForm, formset=AtLeastOneRespondent, extra=2, max_num=10, absolute_max=10)
+RightFormSet = forms.formset_factory(RightForm, formset=AtLeastOneRight, extra=2, max_num=10, absolute_max=10)
 
 
 class DelegationForms:

@@ -174,7 +174,7 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-def _check(form, field, validate, normalize):
+def checked(form, field, validate, normalize):
     """Validate ``field`` with ``validate``; return the normalised value ("" when invalid or empty)."""
     value = form.cleaned_data.get(field, "")
     if not value:
@@ -248,27 +248,27 @@ class ApplicantForm(forms.Form):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if kind == Party.Kind.ORGANIZATION:
-            cleaned["credit_code"] = _check(
+            cleaned["credit_code"] = checked(
                 self, "credit_code", validators.validate_credit_code, validators.normalize_credit_code,
             )
             _require(self, "credit_code", _("单位申请人请填写统一社会信用代码。"))
             _require(self, "legal_representative", _("单位申请人请填写法定代表人。"))
             cleaned["id_number"] = ""
         elif kind == Party.Kind.PERSON:
-            cleaned["id_number"] = _check(
+            cleaned["id_number"] = checked(
                 self, "id_number", validators.validate_id_number, validators.normalize_id_number,
             )
             _require(self, "id_number", _("个人申请人请填写居民身份证号码。"))
             cleaned["credit_code"] = ""
             cleaned["legal_representative"] = ""
-        cleaned["phone"] = _check(self, "phone", validators.validate_phone, validators.normalize_phone)
+        cleaned["phone"] = checked(self, "phone", validators.validate_phone, validators.normalize_phone)
         if cleaned.get("has_agent"):
             _require(self, "agent_name", _("请填写代理人姓名。"))
-            cleaned["agent_id_number"] = _check(
+            cleaned["agent_id_number"] = checked(
                 self, "agent_id_number", validators.validate_id_number, validators.normalize_id_number,
             )
             _require(self, "agent_id_number", _("请填写代理人的居民身份证号码。"))
-            cleaned["agent_phone"] = _check(
+            cleaned["agent_phone"] = checked(
                 self, "agent_phone", validators.validate_phone, validators.normalize_phone,
             )
             _require(self, "agent_phone", _("请填写代理人的联系电话。"))
@@ -303,14 +303,14 @@ class RespondentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == Party.Kind.ORGANIZATION:
-            cleaned["identifier"] = _check(
+            cleaned["identifier"] = checked(
                 self, "identifier", validators.validate_credit_code, validators.normalize_credit_code,
             )
         elif cleaned.get("kind") == Party.Kind.PERSON:
-            cleaned["identifier"] = _check(
+            cleaned["identifier"] = checked(
                 self, "identifier", validators.validate_id_number, validators.normalize_id_number,
             )
-        cleaned["phone"] = _check(self, "phone", validators.validate_phone, validators.normalize_phone)
+        cleaned["phone"] = checked(self, "phone", validators.validate_phone, validators.normalize_phone)
         return cleaned
 
 
@@ -341,7 +341,7 @@ class RightForm(forms.Form):
         return cleaned
 
 
-class _AtLeastOneFormSet(forms.BaseFormSet):
+class AtLeastOneFormSet(forms.BaseFormSet):
     at_least_one_message = _("请至少填写一项。")
     too_many_message = _("最多填写%(max)d项。")
 
@@ -355,20 +355,22 @@ class _AtLeastOneFormSet(forms.BaseFormSet):
             raise ValidationError(self.too_many_message % {"max": self.max_num}, code="too_many_forms")
 
 
-class _RespondentFormSet(_AtLeastOneFormSet):
+class AtLeastOneRespondent(AtLeastOneFormSet):
     at_least_one_message = _("请至少填写一名被申请人。")
     too_many_message = _("一份申请最多填写%(max)d名被申请人。")
 
 
-class _RightFormSet(_AtLeastOneFormSet):
+class AtLeastOneRight(AtLeastOneFormSet):
     at_least_one_message = _("请至少填写一项涉案知识产权。")
     too_many_message = _("一份申请最多填写%(max)d项知识产权。")
 
 
 RespondentFormSet = forms.formset_factory(
-    RespondentForm, formset=_RespondentFormSet, extra=0, min_num=1, max_num=20, absolute_max=20,
+    RespondentForm, formset=AtLeastOneRespondent, extra=0, min_num=1, max_num=20, absolute_max=20,
 )
-RightFormSet = forms.formset_factory(RightForm, formset=_RightFormSet, extra=0, min_num=1, max_num=10, absolute_max=10)
+RightFormSet = forms.formset_factory(
+    RightForm, formset=AtLeastOneRight, extra=0, min_num=1, max_num=10, absolute_max=10,
+)
 
 COURT_INVOLVED_CHOICES = [
     ("no", _("没有")),

@@ -74,7 +74,7 @@ def _upload_errors(call):
 
 
 def _transfer_state(view, case_id) -> dict:
-    case = station_case(view, case_id, selectors.docking_transfers(view.client))
+    case = station_case(case_id, selectors.docking_transfers(view.client))
     return s.DockingTransferSerializer(case).data
 
 
@@ -102,14 +102,14 @@ class TransferDetailView(DockingView):
         parameters=[CASE_ID],
     )
     def get(self, request, case_id):
-        case = station_case(self, check_id(case_id), selectors.docking_transfers(self.client))
+        case = station_case(case_id, selectors.docking_transfers(self.client))
         context = {"full": _full(self), "file": selectors.case_file(case)}
         return Response(s.DockingTransferDetailSerializer(case, context=context).data)
 
 
 class _TransferWrite(DockingView):
     def case(self, case_id):
-        return station_case(self, check_id(case_id), selectors.docking_transfers(self.client))
+        return station_case(case_id, selectors.docking_transfers(self.client))
 
 
 class TransferAcknowledgeView(_TransferWrite):
@@ -193,7 +193,7 @@ class EvidenceDownloadView(_FileView):
         parameters=[CASE_ID, EVIDENCE_ID],
     )
     def get(self, request, case_id, evidence_id):
-        case = station_case(self, check_id(case_id), selectors.station_cases(self.client))
+        case = station_case(case_id, selectors.station_cases(self.client))
         evidence = case.evidence.filter(pk=check_id(evidence_id)).first()
         if evidence is None:
             raise Http404
@@ -209,7 +209,7 @@ class DocumentDownloadView(_FileView):
         parameters=[CASE_ID, DOCUMENT_ID],
     )
     def get(self, request, case_id, document_id):
-        case = station_case(self, check_id(case_id), selectors.station_cases(self.client))
+        case = station_case(case_id, selectors.station_cases(self.client))
         document = case.documents.filter(pk=check_id(document_id)).first()
         if document is None:
             raise Http404
@@ -222,7 +222,7 @@ class _PackageView(_FileView):
 
     def package(self, request, case_id):
         """The transfer package built now from the case file; each download is recorded with its hash."""
-        case = station_case(self, check_id(case_id), selectors.docking_transfers(self.client))
+        case = station_case(case_id, selectors.docking_transfers(self.client))
         builder = package.package_pdf if self.part == "pdf" else package.package_zip
         try:
             out, sha256, size = package.spooled(builder, case)
@@ -291,7 +291,7 @@ class ConfirmationListView(DockingView):
 
 class _ConfirmationCase(DockingView):
     def case(self, case_id):
-        case = station_case(self, check_id(case_id), selectors.docking_confirmations(self.client))
+        case = station_case(case_id, selectors.docking_confirmations(self.client))
         return selectors.with_confirmation([case], self.client.station_id)[0]
 
 
@@ -435,7 +435,7 @@ class CaseStatusView(DockingView):
         parameters=[CASE_ID],
     )
     def get(self, request, case_id):
-        case = station_case(self, check_id(case_id), selectors.station_cases(self.client))
+        case = station_case(case_id, selectors.station_cases(self.client))
         context = {"full": _full(self), "file": selectors.case_file(case, events_only=True)}
         return Response(s.DockingCaseStatusSerializer(case, context=context).data)
 

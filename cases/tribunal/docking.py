@@ -32,7 +32,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from cases.api import IDEMPOTENCY_HEADER, ApiView, Unprocessable, client_ip, idempotency_key
+from cases.api import IDEMPOTENCY_HEADER, ApiView, Unprocessable, check_id, client_ip, idempotency_key
 from cases.models import Organization, Role
 from cases.services import user_set_roles
 from cases.tribunal.models import DockingCall, DockingClient, DockingIdempotency
@@ -331,7 +331,7 @@ def idempotent(view: DockingView, request, call, *, status_code=status.HTTP_200_
         if record is None:
             raise
         return _replay(record, fingerprint)
-    return _fresh(json.loads(text), status_code, where)
+    return _fresh(body, status_code, where)
 
 
 def _fresh(body, status_code, location) -> Response:
@@ -368,11 +368,9 @@ class DockingCursorPagination(CursorPagination):
         return int(raw)
 
 
-def station_case(view: DockingView, case_id, queryset):
+def station_case(case_id, queryset):
     """The case ``case_id`` in ``queryset`` (already limited to the client's station), else 404."""
-    if not 0 < case_id < 2**63:
-        raise Http404
-    case = queryset.filter(pk=case_id).first()
+    case = queryset.filter(pk=check_id(case_id)).first()
     if case is None:
         raise Http404
     return case

@@ -41,10 +41,11 @@ JPEG = image_bytes("JPEG")
 
 
 def zip_bytes(entries, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """The same bytes on every run: the archive is a test id, and pytest-xdist's processes must collect alike."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as archive:
         for name, data in entries:
-            archive.writestr(name, data)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=compression)
     return buf.getvalue()
 
 

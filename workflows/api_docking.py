@@ -19,8 +19,7 @@ from rest_framework.response import Response
 from cases.api import Conflict, SafeJSONParser, check_id, client_ip, validated
 from cases.downloads import protected_file_response
 from cases.serializers import error_responses
-from cases.tribunal import package
-from cases.tribunal import selectors_docking as selectors
+from cases.tribunal import package, selectors
 from cases.tribunal import serializers as s
 from cases.tribunal import services as tribunal
 from cases.tribunal.docking import (

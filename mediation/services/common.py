@@ -1,10 +1,10 @@
 """Helpers shared by the mediation services: locking, status checks, people to notify, documents."""
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases import notifications
+from cases.dates import cn_date, ui_date  # noqa: F401 - the tier's services use them as common.cn_date
 from cases.models import Case, CaseStatus, Deadline, Party, Role
 from cases.permissions import own_parties
 from cases.services.cases import case_lock
@@ -163,11 +163,3 @@ def clean_text(value, *, field, label, max_length, required=True) -> str:
     return text
 
 
-def cn_date(day) -> str:
-    """2026年11月21日, for text stored once (case events, notification bodies); pages use ``ui_date``."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def ui_date(day) -> str:
-    """A date in the active UI language (2026年11月21日 / 21 Nov 2026), for messages shown now, never stored."""
-    return date_format(day, "DATE_FORMAT")

@@ -2,12 +2,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases import notifications
 from cases.adjudication import flowlink
 from cases.adjudication.models import Adjudication, PanelMember
+from cases.dates import cn_date, ui_date  # noqa: F401 - the tier's services use them as common.cn_date
 from cases.models import CaseStatus, Deadline, Party, Role
 from cases.services.cases import case_lock
 
@@ -167,11 +167,3 @@ def clean_text(value, field, label, *, required=True, max_length=5000):
     return text
 
 
-def cn_date(day) -> str:
-    """2026年11月21日, for text stored once (case events, notification bodies); pages use ``ui_date``."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
-def ui_date(day) -> str:
-    """A date in the active UI language (2026年11月21日 / 21 Nov 2026), for messages shown now, never stored."""
-    return date_format(day, "DATE_FORMAT") if day else ""

@@ -4,6 +4,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from cases import dates
 from cases.models import Route
 
 register = template.Library()
@@ -21,8 +22,7 @@ def _as_date(value):
 @register.filter
 def cn_date(value):
     """2026年11月21日: Arabic numerals, no leading zeros (成文日期 per GB/T 9704-2012 §7.3.5.1)."""
-    day = _as_date(value)
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+    return dates.cn_date(_as_date(value))
 
 
 @register.filter

@@ -1,5 +1,5 @@
 """Reads for pages: constant query counts, whatever the number of rows."""
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, FilteredRelation, OuterRef, Prefetch, Value
 
 from cases.models import OPEN_STATUSES, CaseEvent, CaseNumber, Deadline, Evidence, Role
 from cases.pagination import PAGE_SIZE, Keyset
@@ -19,9 +19,16 @@ CASE_PAGE_RELATED = ("adjudication__office", "adjudication__decision", "court_st
 # Facts about the case that its page needs before deciding to read more rows, computed in the case's own
 # query: {name: callable returning an expression over the case row}. Each tier adds its own (AppConfig.ready).
 _PAGE_FACTS = {
+    # Marks a case loaded for its page: a registered join that left no attribute found no row.
+    "on_case_page": lambda: Value(True, output_field=BooleanField()),
     # A number besides the current one: only then does the page list them.
     "other_numbers": lambda: Exists(CaseNumber.objects.filter(case=OuterRef("pk")).exclude(text=OuterRef("number"))),
 }
+
+
+# Rows of a tier that a case has at most one of, joined to the case on its page: {name: (relation, callable
+# returning the join's condition Q, the rows joined to that row)}. Each tier adds its own (AppConfig.ready).
+_PAGE_JOINS = {}
 
 
 def register_case_page_fact(name: str, expression):
@@ -30,13 +37,40 @@ def register_case_page_fact(name: str, expression):
     _PAGE_FACTS[name] = expression
 
 
+def register_case_page_join(name: str, relation: str, condition, related=()):
+    """Join the one row of ``relation`` (a reverse foreign key) that matches ``condition()`` to the case on its
+    page, with its ``related`` rows: read with ``case_page_row``. Only for a condition that one row at most
+    can meet (a unique constraint, or the row's own id), or the case would come back once per row."""
+    _PAGE_JOINS[name] = (relation, condition, tuple(related))
+
+
 def case_page_facts() -> dict:
-    return {name: make() for name, make in _PAGE_FACTS.items()}
+    joins = {name: FilteredRelation(relation, condition=condition())
+             for name, (relation, condition, _related) in _PAGE_JOINS.items()}
+    return {**joins, **{name: make() for name, make in _PAGE_FACTS.items()}}
+
+
+def case_page_related() -> tuple:
+    """What the case page joins to the case: the tiers' one-to-one records and the registered rows."""
+    joined = [f"{name}__{r}" if r else name for name, (_rel, _cond, related) in _PAGE_JOINS.items()
+              for r in ("", *related)]
+    return (*CASE_PAGE_RELATED, *joined)
 
 
 def case_page_fact(case, name: str):
     """The fact computed with the case on its page, or None when the case was loaded otherwise (then ask)."""
     return case.__dict__.get(name)
+
+
+NOT_JOINED = object()
+
+
+def case_page_row(case, name: str):
+    """The row joined to the case on its page as ``name`` (None: the case has none), or ``NOT_JOINED`` when
+    the case was loaded otherwise (then ask)."""
+    if name in case.__dict__:  # Django sets the attribute only when the joined row exists
+        return case.__dict__[name]
+    return None if case.__dict__.get("on_case_page") else NOT_JOINED
 
 
 def case_page_prefetch():

@@ -70,7 +70,7 @@ def case_detail(request, case_id):
 
 def _page_case(user, case_id):
     """The case with what every panel of its page reads (one-to-one tier records, parties, deadlines, evidence)."""
-    return access_case(user, case_id, select_related=selectors.CASE_PAGE_RELATED,
+    return access_case(user, case_id, select_related=selectors.case_page_related(),
                        prefetch=selectors.case_page_prefetch(), annotate=selectors.case_page_facts())
 
 

@@ -8,7 +8,7 @@ from viewflow.workflow.models import Task
 
 from cases.models import Case, CaseStatus, Deadline, Party, Role
 from cases.pagination import Keyset, capped_count, keyset_page
-from cases.selectors import case_deadlines, case_page_fact
+from cases.selectors import NOT_JOINED, case_deadlines, case_page_fact, case_page_row
 from mediation import matching
 from mediation.flow import OPEN_TASK_STATUSES
 from mediation.models import (
@@ -253,6 +253,7 @@ class Panel:
     sessions: list = field(default_factory=list)
     agreement: object = None
     confirmed_parties: list = field(default_factory=list)
+    confirmed_count: int = 0
     party: object = None
     my_confirmation: object = None
     can_confirm: bool = False
@@ -274,46 +275,54 @@ def case_panel(case, user) -> Panel:
     panel = Panel()
     if user is None or not user.is_authenticated:
         return panel
-    assigned = case_page_fact(case, "mediation_assigned")
-    in_mediation = case.tier == "mediation" or case.status == CaseStatus.CONFIRMATION_PENDING or (
-        case.mediation_assignments.exists() if assigned is None else assigned)
+    latest = case_page_row(case, "mediation_latest_assignment")
+    if latest is NOT_JOINED:  # the case was not loaded for its page: ask
+        latest = (MediationAssignment.objects.filter(case_id=case.pk).select_related("mediator")
+                  .order_by("-created_at", "-id").first())
+    in_mediation = case.tier == "mediation" or case.status == CaseStatus.CONFIRMATION_PENDING or latest is not None
     if not in_mediation:
         return panel
     panel.visible = True
-    # Every assignment, newest first, read once: the latest, and the active one (at most one at a time).
-    assignments = [] if assigned is False else list(
-        MediationAssignment.objects.filter(case_id=case.pk).select_related("mediator").order_by("-created_at", "-id"))
-    panel.assignment = assignments[0] if assignments else None
-    active = next((a for a in assignments if a.is_active), None)
-    panel.mediator = active.mediator if active and active.status == MediationAssignment.Status.ACCEPTED else (
-        panel.assignment.mediator if panel.assignment and panel.assignment.status == "ended" else None)
+    # The latest assignment is the active one when there is one (a new offer is made only once the last
+    # ended): its mediator handles the case once accepted, and is shown after mediation ended.
+    panel.assignment = latest
+    panel.mediator = latest.mediator if latest is not None and latest.status in (
+        MediationAssignment.Status.ACCEPTED, MediationAssignment.Status.ENDED) else None
     if case_page_fact(case, "has_mediation_sessions") is not False:
         panel.sessions = list(MediationSession.objects.filter(case_id=case.pk).order_by("sequence"))
-    if case_page_fact(case, "has_mediation_agreement") is not False:
-        panel.agreement = (MediationAgreement.objects.filter(case_id=case.pk).exclude(status="void")
-                           .select_related("draft_document", "document").first())
+    agreement = case_page_row(case, "mediation_agreement")
+    if agreement is NOT_JOINED:
+        agreement = (MediationAgreement.objects.filter(case_id=case.pk).exclude(status="void")
+                     .select_related("draft_document", "document").first())
+    panel.agreement = agreement
     panel.delegation = _court_delegation(case)
     panel.limit = next((d for d in sorted(case_deadlines(case), key=lambda d: d.pk, reverse=True)
                         if d.kind == "mediation_limit"), None)
     panel.staff = user.is_superuser or user.has_role(Role.MEDIATOR, Role.COMMITTEE_DIRECTOR, Role.SYSADMIN)
     panel.can_work = panel.staff and (user.organization_id == case.organization_id or user.is_superuser
                                       or (panel.mediator is not None and panel.mediator.pk == user.pk))
-    if panel.staff:
+    if panel.staff and case_page_fact(case, "mediation_open_steps") is not False:
         panel.steps = current_steps([case.pk]).get(case.pk, [])
-    agreement = panel.agreement
+    panel.party = party_for_user(case, user)
     if agreement is not None:
-        panel.confirmed_parties = list(AgreementConfirmation.objects.filter(
-            agreement=agreement, document_id=agreement.draft_document_id).select_related("party"))
+        confirmed = case_page_fact(case, "mediation_confirmations")
+        # Who confirmed matters only to a party who may still confirm; the page shows the others a count.
+        if confirmed is None or (panel.party is not None and agreement.status == MediationAgreement.Status.CONFIRMING):
+            panel.confirmed_parties = list(AgreementConfirmation.objects.filter(
+                agreement=agreement, document_id=agreement.draft_document_id).select_related("party"))
+            confirmed = len(panel.confirmed_parties)
+        panel.confirmed_count = confirmed
         if agreement.status == MediationAgreement.Status.EFFECTIVE and case_page_fact(
                 case, "mediation_follow_ups") is not False:  # follow-ups are of effective agreements
             panel.follow_ups = list(PerformanceFollowUp.objects.filter(agreement=agreement))
-    panel.party = party_for_user(case, user)
     if panel.party is not None:
         if agreement is not None:
             panel.my_confirmation = next((c for c in panel.confirmed_parties if c.party_id == panel.party.pk), None)
             panel.can_confirm = (agreement.status == MediationAgreement.Status.CONFIRMING
                                  and panel.my_confirmation is None and case.status == CaseStatus.MEDIATING)
-            panel.judicial_joined = ConfirmationJoin.objects.filter(agreement=agreement, party=panel.party).exists()
+            # Filed only once every party joined.
+            panel.judicial_joined = agreement.judicial_filed_at is not None or ConfirmationJoin.objects.filter(
+                agreement=agreement, party=panel.party).exists()
             panel.can_join_judicial = (
                 case.status == CaseStatus.MEDIATED and agreement.status == MediationAgreement.Status.EFFECTIVE
                 and agreement.judicial_filed_at is None and not panel.judicial_joined

@@ -307,7 +307,8 @@ def case_panel_context(user, case) -> dict | None:
     if adj is None or not user.is_authenticated:
         return None
     adj.case = case
-    members = list(adj.panel.filter(active=True).select_related("user"))
+    members = [] if case_page_fact(case, "adjudication_panel") is False else list(
+        adj.panel.filter(active=True).select_related("user"))
     roles = roles_on(user, adj, members)
     limit = next((d for d in case_deadlines(case)
                   if d.kind == c.K_LIMIT and d.state != Deadline.State.CANCELLED), None)

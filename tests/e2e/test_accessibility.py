@@ -219,8 +219,7 @@ def test_mediation_adjudication_and_ruling_pages(browser, live_server, client, c
     found = {}
     # 速裁: filed, a panel, a technical question with the applicant's evidence attached.
     filed = drive.file(adj_case())
-    evidence_add(actor=applicant_user, case=filed,
-                 uploaded_file=pdf_file("专利证书.pdf"), description="涉案专利证书")
+    evidence_add(actor=applicant_user, case=filed, uploaded_file=pdf_file("专利证书.pdf"), description="涉案专利证书")
     drive.panel(filed)
     question = adj.adjudication_ask_technical(
         actor=office_chain.officer, case=filed, investigator=office_chain.investigator,
@@ -252,7 +251,7 @@ def test_mediation_adjudication_and_ruling_pages(browser, live_server, client, c
         reverse("mediation:agreement_edit", args=[case.pk]): "main form.mediation-form button[type=submit]",
     }
     found.update(_audit_as(browser, live_server, client, court.expert,
-                              [reverse("mediation:work", args=[case.pk]), *mediator_forms], submits=mediator_forms))
+                           [reverse("mediation:work", args=[case.pk]), *mediator_forms], submits=mediator_forms))
 
     # The agreement sent for confirmation: the party's page, then the mediator's case page with it.
     med_services.agreement_save(
@@ -278,5 +277,5 @@ def test_mediation_adjudication_and_ruling_pages(browser, live_server, client, c
     ruling_url = reverse("workflows:tribunal:case", args=[case.pk])
     rule = reverse("workflows:tribunal:action", args=[case.pk, "rule"])
     found.update(_audit_as(browser, live_server, client, court.judge, [ruling_url],
-                              submits={ruling_url: f"form[action='{rule}'] button[type=submit]"}))
+                           submits={ruling_url: f"form[action='{rule}'] button[type=submit]"}))
     assert found == {}

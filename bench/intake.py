@@ -90,6 +90,31 @@ def start_worker(concurrency, log_path):
     return proc
 
 
+def workers_cpu_seconds(master_pid) -> float:
+    """User + system CPU seconds of the gunicorn master's worker processes so far (Linux ``/proc``)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == master_pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def lock_waiters() -> int | None:
+    """Backends of this database waiting on a lock now (the number counter's row, mostly); None off PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                       " AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=20.0, help="complaints offered per second")
@@ -108,9 +133,11 @@ def main():
     proc, base = start_gunicorn(free_port(), args.workers, extra_env={"IPDR_STAFF_OTP_REQUIRED": "0"},
                                 log_path="/tmp/ipdr-bench-intake-gunicorn.log")
     worker = start_worker(args.celery_concurrency, "/tmp/ipdr-bench-intake-worker.log")
+    cpu_before = workers_cpu_seconds(proc.pid)
     total = int(args.rate * args.duration)
     start = time.monotonic() + 1.0
     results, lock, next_i = [], threading.Lock(), [0]
+    loads, waiters = [], []  # the machine's 1-minute load average and the lock waiters, every 30 s
 
     def client(seed):
         rng = random.Random(seed)
@@ -144,11 +171,14 @@ def main():
             with lock:
                 window, seen = results[seen:], len(results)
                 ok_all = sum(1 for r in results if r[1] == 201)
+            loads.append(os.getloadavg()[0])
+            waiters.append(lock_waiters())
             if window:
                 lat = sorted(r[0] for r in window)
                 print(f"[{time.monotonic() - start:.0f} s] accepted {ok_all}, errors {len(results) - ok_all}; "
                       f"last 30 s: {len(window) / 30:.1f}/s, p50 {statistics.median(lat):.0f} ms, "
-                      f"p95 {lat[int(0.95 * len(lat)) - 1]:.0f} ms", flush=True)
+                      f"p95 {lat[int(0.95 * len(lat)) - 1]:.0f} ms; load {loads[-1]:.1f} on {os.cpu_count()} "
+                      f"cores, waiting on a lock {waiters[-1]}", flush=True)
 
     threading.Thread(target=reporter, daemon=True).start()
     try:
@@ -158,6 +188,7 @@ def main():
         for t in threads:
             t.join()
         ended = max(r[3] for r in results)
+        cpu = workers_cpu_seconds(proc.pid) - cpu_before
         # The notices: wait for the worker to drain the outbox of the new cases.
         new = Notification.objects.filter(case_id__gt=first_case)
         drain_deadline = time.monotonic() + 120
@@ -178,6 +209,9 @@ def main():
           f"{sorted({e[1] for e in errors})}; duplicate numbers {len(numbers) - len(set(numbers))}")
     print(f"latency p50 {statistics.median(latencies):.0f} ms, p95 {latencies[int(0.95 * len(latencies)) - 1]:.0f} ms, "
           f"max {latencies[-1]:.0f} ms")
+    print(f"gunicorn workers' CPU {cpu:.0f} s = {1000 * cpu / max(len(results), 1):.0f} ms a complaint; machine load "
+          f"(1 min) median {statistics.median(loads or [0]):.1f} on {os.cpu_count()} cores; backends waiting on a "
+          f"lock, median of the 30-s samples {statistics.median([w or 0 for w in waiters] or [0]):.0f}")
     print(f"notices of the new cases: {states}")
     for e in errors[:5]:
         print("error:", e[1], e[2])

@@ -18,7 +18,7 @@ APT_PACKAGES := python3 python3-venv python3-dev build-essential libpq-dev \
 	fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp \
 	gettext poppler-utils chromium
 
-.PHONY: run test axe deps system-deps venv messages migrate seed serve lint check-migrations worker beat clean
+.PHONY: run test axe deps system-deps venv messages fonts migrate seed serve lint check-migrations worker beat clean
 
 run: deps migrate seed serve
 
@@ -34,7 +34,12 @@ $(AXE):
 	mkdir -p .cache/axe
 	cd .cache/axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
 
-deps: system-deps venv messages
+deps: system-deps venv messages fonts
+
+# Compact TrueType copies of the Noto Serif CJK SC faces for the official documents (cases/documents/fonts.py):
+# built once into .cache/fonts (a few minutes), a no-op afterwards.
+fonts: system-deps venv
+	$(PY) manage.py build_document_fonts
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -39,11 +39,10 @@ How to add a document type
 import base64
 import datetime
 import hashlib
-import io
+import itertools
 from dataclasses import dataclass
 
 import qrcode
-import qrcode.image.svg
 import weasyprint
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,9 +53,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from cases.broker import delay_best_effort
+from cases.documents import fonts as document_fonts
 from cases.documents.models import (
     TYPE_ABBREVIATIONS,
     Document,
@@ -78,13 +78,35 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     DocumentType.SERVICE_RECEIPT: ("service",),
 }
 
-# Fontconfig is read once per process, not once per document.
+# Fontconfig is read once per process, not once per document; so are the compact faces below.
 _FONT_CONFIG = FontConfiguration()
+_FONT_SHEETS: list | None = None
 
 
 def _url_fetcher() -> URLFetcher:
     """Inline data only: a PDF never depends on (or leaks to) the network or the file system."""
     return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+
+
+class _FontFileFetcher(URLFetcher):
+    """Reads exactly the built document faces and nothing else (for the @font-face rules only)."""
+
+    def fetch(self, url, headers=None):
+        allowed = {path.as_uri(): path for path, _ in document_fonts.built_faces()}
+        if url not in allowed:
+            raise ValueError(f"not a document font: {url}")
+        return URLFetcherResponse(url, body=allowed[url].read_bytes())
+
+
+def _font_stylesheets() -> list:
+    """The @font-face rules of the compact faces (``cases.documents.fonts``), loaded into the process's font
+    configuration at the first render; none when they are not built (the stacks then use the system faces)."""
+    global _FONT_SHEETS
+    if _FONT_SHEETS is None:
+        css = document_fonts.font_face_css()
+        _FONT_SHEETS = [weasyprint.CSS(string=css, font_config=_FONT_CONFIG, url_fetcher=_FontFileFetcher())] \
+            if css else []
+    return _FONT_SHEETS
 
 
 class DocumentError(ValidationError):
@@ -96,7 +118,7 @@ def _render(template_name: str, context: dict) -> tuple[bytes, int]:
         html = render_to_string(template_name, context)
     try:
         rendered = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).render(
-            font_config=_FONT_CONFIG,
+            font_config=_FONT_CONFIG, stylesheets=_font_stylesheets(),
         )
     except FatalURLFetchingError as exc:  # a BaseException: turn it into an ordinary error
         raise DocumentError("An official document may not load external resources: %(error)s",
@@ -112,14 +134,27 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 
 def qr_data_uri(text: str) -> str:
-    """A QR code of ``text`` as an SVG data URI (vector, so it prints sharp at any size)."""
-    image = qrcode.make(
-        text, image_factory=qrcode.image.svg.SvgPathImage, border=2,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    """A QR code of ``text`` as an SVG data URI (vector, so it prints sharp at any size).
+
+    One rectangle per horizontal run of dark modules, not one per module: WeasyPrint parses the
+    path in Python for every document, and a square per module made it about a tenth of a render.
+    """
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()  # with the two-module quiet zone
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        for dark, group in itertools.groupby(row):
+            width = len(list(group))
+            if dark:
+                runs.append(f"M{x} {y}h{width}v1h-{width}z")
+            x += width
+    size = len(matrix)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" viewBox="0 0 {size} {size}">'
+           f'<path d="{"".join(runs)}" fill="#000"/></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
 
 
 def verification_url(code: str) -> str:

@@ -8,7 +8,10 @@ PDF with its hash. Two phases, after a warm-up (fonts load once per process):
 * single document: queue one, wait until its row is RENDERED, ``--single`` times; p50 / p95
   of queue-to-stored latency with idle workers (goal p95 ≤ 1 s);
 * throughput: queue ``--batch`` documents at once and time until the last is stored
-  (goal ≥ 5 documents/s).
+  (goal ≥ 5 documents/s);
+* in process (``--in-process N``, default 10): the same document rendered N times in this
+  process after one warm-up, no queue or storage; the median is the least noisy figure on a
+  shared machine.
 
 The decision's facts and reasoning are long enough that every PDF has three pages; the
 script reports the page counts it got.
@@ -35,6 +38,7 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
+from cases.documents import services  # noqa: E402
 from cases.documents.models import Document, DocumentType  # noqa: E402
 from cases.documents.services import document_queue  # noqa: E402
 from cases.models import Case, Organization, Role, User  # noqa: E402
@@ -72,6 +76,27 @@ def queue_one(actor, case, office):
     )
 
 
+def render_in_process(case, office, n):
+    """Render times (ms) of the bench's decision for ``case``, in this process, after one warm-up."""
+    code = "BENCH" + "0" * 19
+    meta = services.DocumentMeta(
+        number="璧市监知裁决〔2026〕1号", title="行政裁决书", doc_type=DocumentType.ADJUDICATION_DECISION,
+        type_label="行政裁决书", version=1, issued_at=timezone.now(), verification_code=code,
+        verify_url=services.verification_url(code), qr=services.qr_data_uri(services.verification_url(code)),
+    )
+    context = {**services._case_context(case), "organization": office, "document": meta,
+               "decision": {"facts": FACTS, "reasoning": REASONING, "order": ORDER},
+               "filed_on": datetime.date(2026, 3, 2), "received_on": datetime.date(2026, 2, 26), "suit_days": 15}
+    template = f"{services.TEMPLATE_DIR}/{DocumentType.ADJUDICATION_DECISION.value}.html"
+    services._render(template, context)
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        _, pages = services._render(template, context)
+        times.append((time.perf_counter() - t) * 1000)
+    return sorted(times), pages
+
+
 def wait_rendered(ids, timeout=600):
     deadline = time.monotonic() + timeout
     pending = set(ids)
@@ -90,10 +115,14 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--single", type=int, default=30)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--in-process", type=int, default=10)
+    parser.add_argument("--in-process-only", action="store_true", help="skip the Celery phases")
     args = parser.parse_args()
+    office = Organization.objects.filter(kind=Organization.Kind.IP_OFFICE).order_by("pk").first()
+    if args.in_process_only:
+        return report_in_process(office, args.in_process)
     if not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("set CELERY_BROKER_URL (Redis): documents render in real Celery workers")
-    office = Organization.objects.filter(kind=Organization.Kind.IP_OFFICE).order_by("pk").first()
     actor = User.objects.filter(organization=office).order_by("pk").first() or User.objects.filter(
         is_superuser=True).first()
     # One document per case, as in life: re-issuing the same type for one case supersedes the earlier version,
@@ -130,6 +159,14 @@ def main():
           f"p95 {single[int(0.95 * len(single)) - 1]:.0f} ms ({args.single} documents, one at a time)")
     print(f"batch of {args.batch}: {args.batch / (t1 - t0):.1f} documents/s ({t1 - t0:.1f} s from the first queued "
           f"to the last stored; queueing itself {queued:.1f} s)")
+    if args.in_process:
+        report_in_process(office, args.in_process)
+
+
+def report_in_process(office, n):
+    times, pages = render_in_process(Case.objects.filter(organization=office).order_by("pk").first(), office, n)
+    print(f"in process, one {pages}-page render: median {statistics.median(times):.0f} ms, min {times[0]:.0f} ms, "
+          f"max {times[-1]:.0f} ms ({n} renders after a warm-up)")
 
 
 if __name__ == "__main__":

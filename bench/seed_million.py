@@ -296,6 +296,12 @@ def finish(models, meta):
             t = time.monotonic()
             execute(definition)
             print(f"  {name}: {time.monotonic() - t:.0f} s", flush=True)
+    # Case.next_due (the soonest running deadline) is cloned with its case, and the deadlines with their
+    # due dates, so the copy is right by construction; say so from the data.
+    wrong = fetch("select count(*) from cases_case c left join (select case_id, min(due_date) due from cases_deadline "
+                  "where state = 'running' group by case_id) d on d.case_id = c.id "
+                  "where c.next_due is distinct from d.due")[0][0]
+    print(f"  next_due: {wrong} cases differ from their running deadlines", flush=True)
     execute("update cases_casenumbersequence s set last_value = m.seq from (select organization_id, tier, year, "
             "max(sequence) seq from cases_casenumber group by 1, 2, 3) m where m.organization_id = s.organization_id "
             "and m.tier = s.tier and m.year = s.year")

@@ -42,6 +42,13 @@ PAGES = [
     ("chief: adjudication queue", "chief", "/work/adjudication/"),
     ("station clerk: case list", "clerk", "/cases/"),
     ("station clerk: station queue", "clerk", "/work/tribunal/"),
+    # The queues sorted and counted by the soonest deadline (Case.next_due), and the home pages' counts.
+    ("director: mediation queue", "director", "/mediation/queue/"),
+    ("intake clerk: home", "intake", "/"),
+    ("mediator: home", "mediator", "/"),
+    ("officer: home", "officer", "/"),
+    ("chief: home", "chief", "/"),
+    ("director: home", "director", "/"),
 ]
 
 

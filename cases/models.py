@@ -293,6 +293,9 @@ class Case(models.Model):
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived, never edited: the soonest due date among the case's running deadlines (None: no
+    # clock running), kept by cases.services.deadlines so the queues sort and count by an index.
+    next_due = models.DateField(_("最近届满日"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("案件")
@@ -300,6 +303,8 @@ class Case(models.Model):
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "status", "-submitted_at"], name="case_org_status"),
+            # The queues: a status's cases by their soonest running deadline (intake, 快调, 速裁).
+            models.Index(fields=["status", "next_due", "submitted_at", "id"], name="case_status_next_due"),
             models.Index(fields=["district", "tier", "status"], name="case_district_tier"),
             models.Index(fields=["-submitted_at", "-id"], name="case_submitted"),
             # The statistics refresh reads "cases changed since the last run".

@@ -25,7 +25,8 @@ NOTE_MAX = 2000
 
 
 class MediationCaseItemSerializer(CaseSummarySerializer):
-    next_due = serializers.DateField(allow_null=True, read_only=True, help_text="最近的调解期限届满日。")
+    next_due = serializers.DateField(source="mediation_due", allow_null=True, read_only=True,
+                                     help_text="最近的调解期限届满日。")
     next_due_label = serializers.CharField(allow_null=True, read_only=True)
     next_session = serializers.DateTimeField(allow_null=True, read_only=True, help_text="下一次调解会议开始时间。")
     offered = serializers.BooleanField(read_only=True, default=False, help_text="指派给当前调解员、待其答复。")

@@ -19,9 +19,7 @@ CONSENT_RECORDING_ROLES = (Role.INTAKE_CLERK, Role.MEDIATOR, Role.COMMITTEE_DIRE
 
 
 def _with_overdue(qs, today):
-    return qs.annotate(overdue=ExpressionWrapper(
-        Q(due_date__lt=today, due_state=Deadline.State.RUNNING), output_field=BooleanField(),
-    ))
+    return qs.annotate(overdue=ExpressionWrapper(Q(next_due__lt=today), output_field=BooleanField()))
 
 
 def intake_queue_sections(user, today=None):
@@ -40,7 +38,7 @@ def intake_queue_sections(user, today=None):
 def intake_counts(user, today=None) -> dict:
     """Numbers for the clerk's home page card and the queue's header, in one query."""
     today = today or timezone.localdate()
-    late = Q(due_date__lt=today, due_state=Deadline.State.RUNNING)
+    late = Q(next_due__lt=today)  # the soonest running deadline is past
     counts = intake_queue(user).aggregate(
         pending=Count("pk", filter=Q(status=CaseStatus.SUBMITTED)),
         pending_overdue=Count("pk", filter=Q(status=CaseStatus.SUBMITTED) & late),

@@ -5,7 +5,7 @@ deadlines, panel and requests from the tier's records.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from cases.adjudication import flowlink
@@ -42,13 +42,10 @@ from cases.selectors import case_deadlines, case_page_fact
 
 TIER_STATUSES = (*c.OPEN_STATUSES, CaseStatus.ADJUDICATED)
 # The queues: soonest running deadline first (none last); the overdue list: longest overdue first.
+# ``next_due`` is the case's stored soonest running deadline (``cases.services.deadlines``).
 QUEUE_KEYS = Keyset("next_due", "id")
 OVERDUE_KEYS = Keyset("first_late", "id")
 INVESTIGATOR_KEYS = Keyset("deadline__due_date", "id")
-
-
-def _running_due():
-    return Min("deadlines__due_date", filter=Q(deadlines__state=Deadline.State.RUNNING))
 
 
 def with_steps(cases):
@@ -76,7 +73,7 @@ def officer_queue(user, today=None) -> dict:
     """The officer's page (querysets): requests waiting for review, then my cases by their next
     statutory deadline. Attach the open steps of a page with ``with_steps``."""
     today = today or timezone.localdate()
-    base = office_cases(user).annotate(next_due=_running_due())
+    base = office_cases(user)
     waiting = flowlink.cases_waiting([OFFICER])
     review = base.filter(status=CaseStatus.ADJUDICATION_REVIEW)
     if waiting is not None:
@@ -93,15 +90,13 @@ def chief_queue(user, today=None) -> dict:
     """The chief's page (querysets): approvals waiting (filing, panel, extension, suspension, recusal,
     decision), then the office's cases with an overdue deadline."""
     today = today or timezone.localdate()
-    base = office_cases(user).annotate(next_due=_running_due())
+    base = office_cases(user)
     waiting = flowlink.cases_waiting([CHIEF])
     approvals = base.filter(status__in=c.OPEN_STATUSES)
     approvals = approvals.filter(pk__in=waiting) if waiting is not None else approvals.none()
-    late = Deadline.objects.filter(case=OuterRef("pk"), state=Deadline.State.RUNNING, due_date__lt=today)
-    overdue = base.filter(Exists(late)).filter(
-        Q(status__in=c.OPEN_STATUSES) | Q(status=CaseStatus.ADJUDICATED)).annotate(
-        first_late=Min("deadlines__due_date", filter=Q(deadlines__state=Deadline.State.RUNNING,
-                                                       deadlines__due_date__lt=today)))
+    # A running deadline is past exactly when the soonest one is, and the soonest is the first past.
+    overdue = base.filter(next_due__lt=today).filter(
+        Q(status__in=c.OPEN_STATUSES) | Q(status=CaseStatus.ADJUDICATED)).annotate(first_late=F("next_due"))
     return {"approvals": _by_due(approvals), "overdue": overdue.order_by(*OVERDUE_KEYS.order()), "today": today}
 
 

@@ -9,14 +9,18 @@ Every event about a deadline carries ``after["deadline_id"]`` and the inputs of 
 (``stopped_on``, ``resumed_on``, extension ``unit`` / ``length``), so the due date can be
 counted again from the history when the holiday schedule of a year becomes known
 (``deadline_refresh_provisional``).
+
+Every change here also refreshes ``Case.next_due`` (``_refresh_next_due``): this module is the
+only writer of a deadline's state and due date, so the stored soonest date cannot drift.
 """
 from datetime import date
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cases import calendar as workcal
-from cases.models import CaseEvent, Deadline
+from cases.models import Case, CaseEvent, Deadline
 from cases.services.events import event_record
 
 KIND_OPENED = "deadline_opened"
@@ -44,8 +48,17 @@ def _check_unit(unit) -> str:
     return str(unit)
 
 
+def _lock_case(case_id) -> None:
+    """Lock the case's row: one change of its deadlines (and of ``next_due``) at a time, taken before the
+    deadline's own row, in the order the tier services take them (case first)."""
+    # FOR NO KEY UPDATE, as the UPDATE of next_due takes: it does not wait for rows that merely point at the case.
+    list(Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk", flat=True))
+
+
 def _locked(deadline: Deadline, allowed, action: str) -> Deadline:
-    """The deadline's row, locked for this transaction, after checking its state is in ``allowed``."""
+    """The deadline's row, locked for this transaction (its case's row first), after checking its state is
+    in ``allowed``."""
+    _lock_case(deadline.case_id)
     row = Deadline.objects.select_for_update(of=("self",)).select_related("case").get(pk=deadline.pk)
     if row.state not in allowed:
         raise DeadlineError(
@@ -60,6 +73,22 @@ def _sync(target: Deadline, source: Deadline) -> Deadline:
         for field in Deadline._meta.concrete_fields:
             setattr(target, field.attname, getattr(source, field.attname))
     return target
+
+
+def _refresh_next_due(case_id, *, case_locked=True) -> None:
+    """Store on the case the soonest due date of its running deadlines (NULL when none runs).
+
+    One UPDATE in the caller's transaction, after every change of a deadline's state or due date.
+    ``next_due`` is derived data, not a change a person made: no ``CaseEvent`` is written for it
+    (the deadline's own event is the record), and ``updated_at`` is left alone.
+    The case's row must be locked first (``case_locked``, else it is locked here): then the UPDATE,
+    a new statement, sees every other change of the case's deadlines committed before it.
+    """
+    if not case_locked:
+        _lock_case(case_id)
+    soonest = (Deadline.objects.filter(case_id=OuterRef("pk"), state=Deadline.State.RUNNING)
+               .order_by("due_date").values("due_date")[:1])
+    Case.objects.filter(pk=case_id).update(next_due=Subquery(soonest))
 
 
 def _snapshot(d: Deadline) -> dict:
@@ -82,11 +111,13 @@ def deadline_open(
     unit = _check_unit(unit)
     start = start_date or timezone.localdate()
     due, provisional = workcal.due_date_for(start, unit, length)
+    _lock_case(case.pk)
     deadline = Deadline.objects.create(
         case=case, kind=kind, label=str(label), unit=unit, length=length, start_date=start,
         due_date=due, provisional=provisional, state=Deadline.State.RUNNING,
         responsible_role=responsible_role or "", assignee=assignee, after_closure=after_closure,
     )
+    _refresh_next_due(deadline.case_id)
     note = "（节假日安排未公布，暂按周一至周五计算）" if provisional else ""
     event_record(
         case=case, actor=actor, kind=KIND_OPENED,
@@ -110,6 +141,7 @@ def deadline_stop(*, deadline: Deadline, actor=None, on: date | None = None) -> 
     row.stopped_on = on
     row.state = Deadline.State.STOPPED
     row.save(update_fields=["remaining", "stopped_on", "state"])
+    _refresh_next_due(row.case_id)
     # What is left of a months period runs on as calendar days.
     unit_word = "工作日" if row.unit == Deadline.Unit.WORKING_DAYS else "日"
     event_record(
@@ -134,6 +166,7 @@ def deadline_resume(*, deadline: Deadline, actor=None, on: date | None = None) -
     row.state = Deadline.State.RUNNING
     row.stopped_on = None
     row.save(update_fields=["due_date", "provisional", "state", "stopped_on"])
+    _refresh_next_due(row.case_id)
     event_record(
         case=row.case, actor=actor, kind=KIND_RESUMED,
         message=f"期限“{row.label}”自{on.isoformat()}恢复计时，届满日由{before['due_date']}变更为{_iso(due)}",
@@ -151,6 +184,8 @@ def _finish(deadline: Deadline, actor, state, kind: str, action: str, verb: str)
         row.completed_at = timezone.now()
         fields.append("completed_at")
     row.save(update_fields=fields)
+    if before["state"] == Deadline.State.RUNNING:  # a stopped one never counted
+        _refresh_next_due(row.case_id)
     event_record(
         case=row.case, actor=actor, kind=kind, message=f"期限“{row.label}”{verb}",
         before=before, after={"deadline_id": row.pk, **_snapshot(row)},
@@ -188,6 +223,8 @@ def deadline_extend(*, deadline: Deadline, unit, length: int, actor=None, reason
         row.remaining = workcal.count_remaining(row.stopped_on, due, row.unit, cal)
         fields.append("remaining")
     row.save(update_fields=fields)
+    if row.state == Deadline.State.RUNNING:
+        _refresh_next_due(row.case_id)
     unit_label = Deadline.Unit(unit).label
     event_record(
         case=row.case, actor=actor, kind=KIND_EXTENDED,
@@ -277,6 +314,8 @@ def deadline_refresh_provisional(*, year: int, actor=None) -> int:
         if not fields:
             continue
         row.save(update_fields=fields)
+        if "due_date" in fields and row.state == Deadline.State.RUNNING:
+            _refresh_next_due(row.case_id, case_locked=False)
         changed += 1
         event_record(
             case=row.case, actor=actor, kind=KIND_RECOUNTED,

@@ -17,7 +17,7 @@ from config.access_policy import API_METHODS, PAGE_METHODS, named_urls
 CASE_KIND = [
     ("cases:supplement_answer", "intake"), ("v1:case-supplement-answer", "intake"), ("workflows:triage", "intake"),
     ("v1:intake-", "intake"), ("intake:submitted", "intake"),
-    ("statistics:typical_propose", "closed"),
+    ("statistics:typical_propose", "proposable"),
     ("mediation:", "mediation"), ("v1:mediation-", "mediation"), ("workflows:mediation:", "mediation"),
     ("workflows:adjudication:", "adjudication"), ("v1:adjudication-", "adjudication"),
     ("workflows:tribunal:", "tribunal"), ("v1:tribunal-", "tribunal"), ("v1:docking-", "tribunal"),
@@ -91,11 +91,8 @@ def fill(route, objs) -> dict | None:
         elif key == "process_id":
             process = objs.adjudication.adjudication_processes.order_by("pk").first()
             value = process.pk if process else 0
-        elif key == "pk":
-            typical = getattr(objs, "typical", None)
-            if typical is None:
-                return None
-            value = typical.pk
+        elif key == "pk":  # a typical case: the proposal waiting for review, or the published one
+            value = (objs.proposal if route.name == "statistics:typical_review" else objs.typical).pk
         elif key == "token":
             if route.name.startswith("surveys:"):
                 value = survey_token(objs.invitation)

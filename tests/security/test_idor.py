@@ -38,7 +38,7 @@ def test_no_object_of_another_organisation_or_complainant_leaks(world):
     for route in routes:
         kwargs = fill(route, world.objects["mine"])
         if kwargs is None:
-            continue  # the world has no such object (a typical case): reported as not swept
+            continue  # the world has no such object: reported as not swept
         mine = reverse(route.name, kwargs=kwargs)
         for method in route.methods:
             for role, user in world.users.items():

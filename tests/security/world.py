@@ -9,7 +9,9 @@ In the home district (璧山区) every kind of object exists twice:
   a panel without ``o1``, investigator ``i2``;
 
 and the other district (长寿区) holds ``other``: the same kinds of objects, another organisation.
-Cases walk the real services (``seed_demo``'s ``Story`` steps), so every id the URLs take is real.
+Cases walk the real services (``seed_demo``'s ``Story`` steps), so every id the URLs take is real;
+each variant also has three cases closed in 快调 for the typical-case pages (one its director may
+propose, one proposed and waiting for review, one published: ``cases/statistics/services.py``).
 """
 import random
 from datetime import timedelta
@@ -134,6 +136,27 @@ class Builder:
         self.parties += [applicant, respondent, third]
         return case
 
+    def _refused_mediation(self, title):
+        """A case closed in 快调: the respondent refused mediation (调解终止), so the committee may propose it."""
+        case = self._case(title)
+        story, clock = self.story(case)
+        with clock_installed(clock):
+            story.run("to_mediation")
+            story.run("consent_no")
+        case.refresh_from_db()
+        return case
+
+    def _propose(self, case):
+        """The director proposes ``case`` as a typical case, from the masked draft the page offers."""
+        from cases.statistics.anonymize import masked_draft
+        from cases.statistics.services import default_outcome, typical_case_propose
+
+        draft = masked_draft(case, mask_companies=True)
+        return typical_case_propose(actor=self.u["director"], case=case, title=draft["title"], facts=draft["facts"],
+                                    claims=draft["claims"], outcome=default_outcome(case),
+                                    significance="被申请人拒绝调解的，申请人仍可请求行政裁决或提起诉讼。",
+                                    mask_companies=True)
+
     def story(self, case):
         clock = Clock(ORIGINAL_NOW() - timedelta(days=40), ORIGINAL_NOW() + timedelta(days=10), self.rng)
         users = {"intake": self.u["intake"], "director": self.u["director"], "officer": self.panel[0],
@@ -208,9 +231,19 @@ class Builder:
             survey_invite_case(case=out.closed)
         out.invitation = out.closed.survey_invitations.filter(party__user=self.applicant_user).first() \
             or out.closed.survey_invitations.first()
+        # 典型案例: closed cases of the committee (the respondent refused mediation): one the director may
+        # propose, one proposed and waiting for the supervisor, one published
+        from cases.statistics.services import typical_case_publish
+
+        out.proposable = self._refused_mediation(f"{self.tag}可推荐案")
+        out.proposal = self._propose(self._refused_mediation(f"{self.tag}待审核案"))
+        out.typical = typical_case_publish(actor=self.u["supervisor"],
+                                           typical_case=self._propose(self._refused_mediation(f"{self.tag}典型案")))
+        out.proposed, out.published = out.proposal.case, out.typical.case
         for case in (out.intake, out.mediation, out.adjudication, out.tribunal, out.closed):
             case.refresh_from_db()
-        out.cases = [out.intake, out.mediation, out.adjudication, out.tribunal, out.closed]
+        out.cases = [out.intake, out.mediation, out.adjudication, out.tribunal, out.closed, out.proposable,
+                     out.proposed, out.published]
         out.party_records = list(Party.objects.filter(case__in=out.cases))
         return out
 

@@ -62,6 +62,12 @@ def test_seed_demo_drives_every_tier_and_fills_every_queue(capsys):
     assert chief_queue(users["chief"])["approvals"].exists()
     assert investigator_queue(users["investigator"]).exists()
     assert intake_queue(users["intake"]).exists()
+    # The stored soonest running deadline (Case.next_due) is right on every seeded case.
+    from django.db.models import Min, Q
+
+    soonest = Case.objects.annotate(due=Min("deadlines__due_date", filter=Q(deadlines__state="running")))
+    assert [c.pk for c in soonest if c.next_due != c.due] == []
+    assert soonest.filter(next_due__isnull=False).exists()
 
 
 @pytest.mark.django_db

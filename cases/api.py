@@ -12,15 +12,13 @@ Errors, for every view of the API (``ApiMixin``):
   ``{"detail": "…", "code": "status"}``; any other one → 400 ``{"non_field_errors": [...]}``;
 - ``PermissionDenied`` (wrong role) → 403, ``Http404`` (a case the user may not see) → 404.
 """
-import hashlib
 import json
 import logging
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,10 +40,11 @@ from cases import selectors, serializers
 from cases.audit.authentication import OTPTokenAuthentication
 from cases.audit.services import TokenRefused, token_expires_at, token_issue, token_revoke
 from cases.downloads import protected_file_response
-from cases.models import CaseEvent, CaseStatus, Organization, Role, Tier
+from cases.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from cases.models import CaseStatus, Organization, Role, Tier
 from cases.pagination import KeysetPagination
 from cases.permissions import access_case, access_evidence, can_add_evidence, require_role
-from cases.services import case_create, event_record, evidence_add
+from cases.services import case_create, evidence_add
 from cases.upload_names import MultiPartParser
 from cases.uploads import UploadRejected
 
@@ -53,11 +52,6 @@ logger = logging.getLogger(__name__)
 
 # Codes of service ValidationErrors that mean "not in this state" (answered with 409).
 CONFLICT_CODES = frozenset({"status", "invalid_transition", "closed", "answered", "no_request", "no_organization"})
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_EVENT = "api_idempotency"
-IDEMPOTENCY_KEY_MAX_LENGTH = 255
-
 
 # -- shared machinery ----------------------------------------------------------------------------
 
@@ -76,14 +70,6 @@ class Conflict(exceptions.APIException):
 
     def __init__(self, detail=None, code=None):
         super().__init__({"detail": detail or self.default_detail, "code": code or self.default_code})
-
-
-class Unprocessable(exceptions.APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "idempotency_key_reused"
-
-    def __init__(self, detail):
-        super().__init__({"detail": detail, "code": self.default_code})
 
 
 class NotConfigured(exceptions.APIException):
@@ -328,87 +314,35 @@ def intake_organization() -> Organization:
     return org
 
 
-def idempotency_key(request) -> str | None:
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None:
-        return None
-    if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH or not all("!" <= c <= "~" for c in key):
-        raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [
-            _("幂等键应为1至%(max)d个可见ASCII字符（建议使用UUID）。") % {"max": IDEMPOTENCY_KEY_MAX_LENGTH}]})
-    return key
-
-
-def request_fingerprint(data) -> str:
-    try:
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    except RecursionError:
-        raise exceptions.ParseError(_("请求体不是有效的 JSON：嵌套层次过深。"))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def replayed(user, key, fingerprint):
-    """The first answer given to ``key`` from ``user``, or None when the key is new."""
-    event = (
-        CaseEvent.objects.filter(kind=IDEMPOTENCY_EVENT, actor=user, after__key=key)
-        .order_by("id").only("after").first()
-    )
-    if event is None:
-        return None
-    if event.after.get("fingerprint") != fingerprint:
-        raise Unprocessable(_("该幂等键已用于另一份内容不同的申请；重新提交新申请请使用新的幂等键。"))
-    # Kept as JSON text: PostgreSQL's jsonb reorders object keys, and a replay must be byte-identical.
-    body = json.loads(event.after["response"])
-    response = Response(body, status=status.HTTP_201_CREATED)
-    response["Idempotent-Replayed"] = "true"
-    response["Location"] = body.get("url", "")
-    return response
-
-
 class ComplaintCreateView(ApiView):
     @extend_schema(
         operation_id="complaints_create", tags=["complaints"], summary="提交纠纷调处申请",
         description=(
             "仅限申请人角色。申请人与当前用户关联，申请提交至本区知识产权保护中心，进入受理审查。"
             "字段错误的键与服务层一致：申请人为 `parties[0]`，被申请人依次为 `parties[1]`、`parties[2]`……"
-            "可在请求头 `Idempotency-Key` 中携带幂等键：同一用户以同一幂等键重复提交时，"
-            "返回第一次的结果（201，内容相同，响应头 `Idempotent-Replayed: true`），不会重复立案。"
+            "可在请求头 `Idempotency-Key` 中携带幂等键：同一用户以同一幂等键重复提交同一申请时，"
+            "返回第一次的结果（201，内容相同，响应头 `Idempotent-Replayed: true`），不会重复立案；"
+            "同一幂等键提交内容不同的申请返回422。"
         ),
-        parameters=[OpenApiParameter(
-            IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
-            description="幂等键：1至255个可见ASCII字符，建议使用UUID。",
-        )],
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=serializers.ComplaintCreateSerializer,
         responses={201: serializers.ComplaintResultSerializer,
                    **serializers.error_responses(400, 401, 403, 415, 422, 503)},
     )
     def post(self, request):
         require_role(request.user, Role.COMPLAINANT)
-        key = idempotency_key(request)
-        fingerprint = request_fingerprint(request.data) if key else ""
-        if key and (answer := replayed(request.user, key, fingerprint)) is not None:
-            return answer
-        serializer = serializers.ComplaintCreateSerializer(data=request.data)
-        if not serializer.is_valid():
-            raise exceptions.ValidationError(serializers.complaint_error_keys(serializer.errors))
-        organization = intake_organization()
-        with transaction.atomic():
-            if key:
-                # One complaint per key even when a client retries before the first answer arrives.
-                list(get_user_model().objects.select_for_update().filter(pk=request.user.pk).values_list("pk"))
-                if (answer := replayed(request.user, key, fingerprint)) is not None:
-                    return answer
+
+        def call():
+            serializer = serializers.ComplaintCreateSerializer(data=request.data)
+            if not serializer.is_valid():
+                raise exceptions.ValidationError(serializers.complaint_error_keys(serializer.errors))
             case = case_create(
-                actor=request.user, organization=organization, ip_address=client_ip(request),
+                actor=request.user, organization=intake_organization(), ip_address=client_ip(request),
                 **serializer.case_create_kwargs(request.user),
             )
-            body = json.loads(json.dumps(serializers.ComplaintResultSerializer(case).data))
-            if key:
-                event_record(
-                    case=case, actor=request.user, kind=IDEMPOTENCY_EVENT, message=_("通过接口提交（幂等键）"),
-                    after={"key": key, "fingerprint": fingerprint, "response": json.dumps(body, ensure_ascii=False)},
-                    ip_address=client_ip(request),
-                )
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+            return serializers.ComplaintResultSerializer(case).data
+
+        return idempotent(request, call, status_code=status.HTTP_201_CREATED, location=lambda body: body["url"])
 
 
 # -- evidence --------------------------------------------------------------------------------------

@@ -667,3 +667,25 @@ def _user_groups_changed(sender, instance, **kwargs):
     """A user object whose groups change forgets its cached roles (``user.groups.add`` and friends)."""
     if isinstance(instance, User):
         instance.forget_groups()
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful answer of an API write sent with an ``Idempotency-Key``, kept per user
+    (a docking client's service account included) and replayed byte for byte (``cases.idempotency``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the request; rows copied from the old complaint replay keep theirs as ``data:<sha256>``.
+    fingerprint = models.CharField(max_length=80)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_once")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

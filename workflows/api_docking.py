@@ -2,7 +2,8 @@
 transfers, judicial confirmation applications and delegations of its circuit station, and acts
 on them through the same services and chain router as the station's clerks do on the site.
 
-Authentication, scopes, the audit of every call and idempotency are in ``cases.tribunal.docking``.
+Authentication, scopes and the audit of every call are in ``cases.tribunal.docking``; idempotency is
+``cases.idempotency``, as for every write of the API.
 A case of another station answers 404, exactly like one that does not exist.
 """
 import logging
@@ -18,12 +19,12 @@ from rest_framework.response import Response
 
 from cases.api import Conflict, SafeJSONParser, check_id, client_ip, validated
 from cases.downloads import protected_file_response
+from cases.idempotency import IDEMPOTENCY_PARAMETER
 from cases.serializers import error_responses
 from cases.tribunal import package, selectors
 from cases.tribunal import serializers as s
 from cases.tribunal import services as tribunal
 from cases.tribunal.docking import (
-    IDEMPOTENCY_PARAMETER,
     READ_SCOPES,
     DockingCursorPagination,
     DockingView,

@@ -7,11 +7,10 @@ What lives here, apart from the views (``workflows/api_docking.py``):
   the actor of every write so the services and the timeline see who acted;
 - ``DockingTokenAuthentication`` (``Authorization: Bearer <token>``) and ``DockingScope``;
 - ``DockingView``: every call, failed authentications included, leaves a ``DockingCall``;
-- ``idempotent``: the same ``Idempotency-Key`` and body replays the first answer byte for byte,
-  another body under the same key is a 422, concurrent duplicates make one change.
+- ``idempotent``: ``cases.idempotency`` (the ``Idempotency-Key`` rule of every API write) with the
+  key and the request's fingerprint noted in the call's audit row.
 """
 import hashlib
-import json
 import logging
 import re
 import secrets
@@ -19,23 +18,25 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from cases.api import IDEMPOTENCY_HEADER, ApiView, Unprocessable, check_id, client_ip, idempotency_key
+from cases import idempotency
+from cases.api import ApiView, check_id, client_ip
+from cases.idempotency import IDEMPOTENCY_HEADER, idempotency_key, request_fingerprint
 from cases.models import Organization, Role
 from cases.services import user_set_roles
-from cases.tribunal.models import DockingCall, DockingClient, DockingIdempotency
+from cases.tribunal.models import DockingCall, DockingClient
 
 logger = logging.getLogger(__name__)
 
@@ -194,13 +195,6 @@ def docking_operation(operation_id, scopes, **schema):
     return wrap
 
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
-    description="幂等键：1至255个可见ASCII字符，建议使用UUID。同一键与同一请求重放第一次的结果"
-                "（响应头 `Idempotent-Replayed: true`）；同一键与不同请求返回422。",
-)
-
-
 # -- the views' base: audit --------------------------------------------------------------------------
 
 
@@ -259,86 +253,13 @@ def _light_fingerprint(request) -> str:
 # -- idempotency ------------------------------------------------------------------------------------
 
 
-def request_fingerprint(request) -> str:
-    """The request as sent: method, path, fields, and each uploaded file's SHA-256."""
-    data = request.data
-    fields = {}
-    files = {}
-    if hasattr(data, "lists"):
-        for name, values in data.lists():
-            if name in request.FILES:
-                continue
-            fields[name] = values
-        for name in request.FILES:
-            files[name] = [_file_digest(f) for f in request.FILES.getlist(name)]
-    else:
-        fields = data
-    try:
-        text = json.dumps({"method": request.method, "path": request.path, "data": fields, "files": files},
-                          sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    except (RecursionError, ValueError):
-        raise exceptions.ParseError(_("请求体不是有效的 JSON：嵌套层次过深。")) from None
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _file_digest(upload) -> list:
-    sha = hashlib.sha256()
-    for chunk in upload.chunks():
-        sha.update(chunk)
-    upload.seek(0)
-    return [upload.name, upload.size, sha.hexdigest()]
-
-
-def _replay(record: DockingIdempotency, fingerprint: str) -> Response:
-    if record.fingerprint != fingerprint:
-        raise Unprocessable(_("该幂等键已用于另一份内容不同的请求；新的请求请使用新的幂等键。"))
-    response = Response(json.loads(record.body), status=record.status_code)
-    response["Idempotent-Replayed"] = "true"
-    if record.location:
-        response["Location"] = record.location
-    return response
-
-
-def idempotent(view: DockingView, request, call, *, status_code=status.HTTP_200_OK, location=None) -> Response:
-    """Run ``call`` (a write returning the response body) at most once per ``Idempotency-Key``.
-
-    The client's row is locked for the check and the write, so two requests sent at once with
-    the same key make one change: the second waits, then replays the first answer. Only a
-    success is kept; an error leaves nothing, so a corrected retry under the same key works.
-    """
+def idempotent(view: DockingView, request, call, **kwargs) -> Response:
+    """``cases.idempotency.idempotent`` (the rule of every API write), with the key and the request's
+    fingerprint noted for the call's audit row."""
     key = idempotency_key(request)
     fingerprint = request_fingerprint(request)
     view.audit.update(key=key or "", fingerprint=fingerprint)
-    if key is None:
-        body = call()
-        return _fresh(body, status_code, location(body) if location else None)
-    client = view.client
-    try:
-        with transaction.atomic():
-            list(DockingClient.objects.select_for_update(of=("self",)).filter(pk=client.pk).order_by()
-                 .values_list("pk"))
-            record = DockingIdempotency.objects.filter(client=client, key=key).first()
-            if record is not None:
-                return _replay(record, fingerprint)
-            body = call()
-            text = json.dumps(body, ensure_ascii=False, default=str)
-            where = location(body) if location else ""
-            DockingIdempotency.objects.create(client=client, key=key, fingerprint=fingerprint,
-                                              status_code=status_code, body=text, location=where or "")
-    except IntegrityError:
-        # A database without row locks (SQLite) let a duplicate through: its change was rolled back.
-        record = DockingIdempotency.objects.filter(client=client, key=key).first()
-        if record is None:
-            raise
-        return _replay(record, fingerprint)
-    return _fresh(body, status_code, where)
-
-
-def _fresh(body, status_code, location) -> Response:
-    response = Response(json.loads(json.dumps(body, ensure_ascii=False, default=str)), status=status_code)
-    if location:
-        response["Location"] = location
-    return response
+    return idempotency.idempotent(request, call, sent=(key, fingerprint), **kwargs)
 
 
 # -- pagination and lookups -------------------------------------------------------------------------

@@ -135,23 +135,3 @@ class DockingCall(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status_code}"
-
-
-class DockingIdempotency(models.Model):
-    """The first successful answer to one ``Idempotency-Key`` of one client, replayed byte for byte."""
-
-    client = models.ForeignKey(DockingClient, on_delete=models.PROTECT, related_name="+")
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    body = models.TextField()
-    location = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("幂等记录")
-        verbose_name_plural = _("幂等记录")
-        constraints = [models.UniqueConstraint(fields=["client", "key"], name="docking_idempotency_once")]
-
-    def __str__(self):
-        return f"{self.client_id}:{self.key}"

@@ -1,9 +1,17 @@
 """POST /api/v1/complaints/: a complaint filed through case_create, with idempotency keys."""
-import pytest
+import hashlib
+import importlib
+import json
 
-from cases.models import Case, CaseEvent, CaseStatus, Industry, Organization, Party, Role
+import pytest
+from django.apps import apps
+from rest_framework.test import APIClient
+
+from cases.models import Case, CaseEvent, CaseStatus, IdempotencyRecord, Industry, Organization, Party, Role
 from tests.api.conftest import complaint_payload
+from tests.concurrency import errors, race, values
 from tests.factories import OrganizationFactory, staff
+from tests.markers import postgres_only
 
 URL = "/api/v1/complaints/"
 
@@ -32,7 +40,7 @@ def test_complaint_is_filed_with_the_default_districts_protection_centre(api, al
     assert case.parties.filter(role=Party.PartyRole.RESPONDENT).count() == 1
     assert case.ip_rights.get().number.startswith("ZL")
     assert CaseEvent.objects.filter(case=case, kind="case_submitted", actor=alice).exists()
-    assert not CaseEvent.objects.filter(case=case, kind="api_idempotency").exists()
+    assert not IdempotencyRecord.objects.exists()  # without a key nothing is kept for a replay
     # The applicant can now read it.
     assert api.get(body["url"]).status_code == 200
 
@@ -150,8 +158,8 @@ def test_idempotency_key_replays_the_first_answer_and_creates_nothing(api, alice
     assert second["Idempotent-Replayed"] == "true"
     assert second["Location"] == first["Location"]
     assert (Case.objects.count(), Party.objects.count(), CaseEvent.objects.count()) == counts == (1, 2, counts[2])
-    event = CaseEvent.objects.get(kind="api_idempotency")
-    assert event.after["key"] == headers["HTTP_IDEMPOTENCY_KEY"] and event.actor == alice and not event.public
+    record = IdempotencyRecord.objects.get()
+    assert record.key == headers["HTTP_IDEMPOTENCY_KEY"] and record.user == alice
     # The key survives status changes: the replay is still the first answer.
     Case.objects.filter(pk=first.json()["id"]).update(status=CaseStatus.REFUSED)
     assert api.post(URL, payload, format="json", **headers).content == first.content
@@ -181,7 +189,12 @@ def test_same_key_with_a_different_body_is_refused(api, alice, centre, industry)
     assert api.post(URL, complaint_payload(), format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
     response = api.post(URL, complaint_payload(claims="另一项请求"), format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert response.status_code == 422
-    assert "幂等键" in response.json()["detail"]
+    assert response.json() == {"detail": "该幂等键已用于另一份内容不同的请求；新的请求请使用新的幂等键。",
+                                "code": "idempotency_key_reused"}
+    english = api.post(URL, complaint_payload(claims="另一项请求"), format="json", HTTP_IDEMPOTENCY_KEY="k",
+                       HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 422
+    assert english.json()["detail"].startswith("This idempotency key was already used for a different request")
     assert Case.objects.count() == 1
 
 
@@ -216,3 +229,60 @@ def test_sysadmin_is_not_refused_by_role(api, centre, industry):
     admin = staff(Role.SYSADMIN, centre)
     api.force_authenticate(admin)
     assert api.post(URL, complaint_payload(), format="json").status_code == 201
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_per_user_even_for_the_same_body(api, alice, centre, industry):
+    """Bob sending Alice's key and body files his own complaint: nothing of Alice's is replayed to him."""
+    from tests.factories import complainant
+
+    payload = complaint_payload()
+    api.force_authenticate(alice)
+    mine = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    api.force_authenticate(complainant())
+    theirs = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs
+    assert theirs.json()["id"] != mine.json()["id"] and theirs.json()["number"] != mine.json()["number"]
+    assert IdempotencyRecord.objects.filter(key="shared").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_complaint_keyed_before_the_shared_table_still_replays(api, alice, centre, industry):
+    """Complaints sent before migration cases 0008 kept their answer in an ``api_idempotency`` event
+    that hashed the body alone: the migration copies it, and a retry of that body still replays."""
+    api.force_authenticate(alice)
+    payload = complaint_payload()
+    first = api.post(URL, payload, format="json")
+    case = Case.objects.get()
+    body = json.dumps(first.json(), ensure_ascii=False)
+    old_fingerprint = hashlib.sha256(json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    CaseEvent.objects.create(case=case, actor=alice, kind="api_idempotency", message="通过接口提交（幂等键）",
+                             after={"key": "old-key", "fingerprint": old_fingerprint, "response": body})
+    migration = importlib.import_module("cases.migrations.0008_idempotency_record")
+    migration.copy_complaint_replays(apps, None)
+    retry = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="old-key")
+    assert retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
+    assert retry.content == first.content and retry["Location"] == f"/api/v1/cases/{case.pk}/"
+    assert Case.objects.count() == 1
+    other = api.post(URL, complaint_payload(claims="另一项请求"), format="json", HTTP_IDEMPOTENCY_KEY="old-key")
+    assert other.status_code == 422 and Case.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_complaints_at_once_file_one_case(alice, centre, industry):
+    payload = complaint_payload()
+
+    def send():
+        api = APIClient()
+        api.force_authenticate(alice)
+        return api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="same-complaint")
+
+    outcomes = race(send, send)
+    assert errors(outcomes) == []
+    answers = values(outcomes)
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].content == answers[1].content
+    assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert Case.objects.count() == 1 and Party.objects.count() == 2

@@ -34,6 +34,20 @@ def test_replay_is_byte_identical_and_changes_nothing(court, people):
 
 
 @pytest.mark.django_db
+def test_a_key_belongs_to_its_client(court, people):
+    """Another client sending the same key and request is not given the first client's answer: its
+    request runs (and finds the case signed for already)."""
+    case = failed_to_court(court, people)
+    _first, _token, api = court_system(court.station)
+    _second, _token2, other = court_system(court.station, name="备用办案系统")
+    key = {"HTTP_IDEMPOTENCY_KEY": "shared-ack"}
+    assert api.post(f"{BASE}/transfers/{case.pk}/acknowledge/", **key).status_code == 200
+    theirs = other.post(f"{BASE}/transfers/{case.pk}/acknowledge/", **key)
+    assert theirs.status_code == 409 and "Idempotent-Replayed" not in theirs
+    assert api.post(f"{BASE}/transfers/{case.pk}/acknowledge/", **key)["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.django_db
 def test_same_key_other_body_is_422(court, people):
     case = failed_to_court(court, people)
     _client, _token, api = court_system(court.station)

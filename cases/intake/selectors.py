@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.intake.models import SupplementItem
 from cases.intake.services import limitation_expired
 from cases.models import PATENT_KINDS, Case, CaseStatus, Deadline, Party
-from cases.permissions import visible_cases
+from cases.permissions import held_cases
 
 
 def intake_queue(user, *, include_supplement=True):
@@ -23,7 +23,7 @@ def intake_queue(user, *, include_supplement=True):
     """
     statuses = [CaseStatus.SUBMITTED] + ([CaseStatus.SUPPLEMENT_REQUESTED] if include_supplement else [])
     qs = (
-        visible_cases(user, "change_case").filter(status__in=statuses)
+        held_cases(user, "change_case").filter(status__in=statuses)
         .annotate(due_date=F("next_due"), due_state=CaseExpr(
             When(next_due__isnull=False, then=Value(Deadline.State.RUNNING.value)),
             default=None, output_field=CharField()))

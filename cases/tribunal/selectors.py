@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from cases.models import CaseEvent, CaseStatus, Organization
 from cases.pagination import Keyset
-from cases.permissions import visible_cases
+from cases.permissions import held_cases, visible_cases
 from cases.tribunal.models import ConfirmationRuling
 
 QUEUE_STATUSES = (CaseStatus.TRANSFERRED, CaseStatus.IN_COURT, CaseStatus.CONFIRMATION_PENDING)
@@ -17,8 +17,7 @@ def station_queue(user) -> dict:
     """The station's open cases by kind of work (querysets), oldest arrival first; page with ``QUEUE_KEYS``."""
     arrived = (CaseEvent.objects.filter(case_id=OuterRef("pk"), kind="organization_changed")
                .order_by("-created_at", "-id").values("created_at")[:1])
-    # ids first: the station's cases are few, and the walk probed the grants of every case in the city.
-    qs = (visible_cases(user, "change_case", ids_first=True)
+    qs = (held_cases(user, "change_case")
           .filter(organization__kind=Organization.Kind.CIRCUIT_STATION, status__in=QUEUE_STATUSES)
           .select_related("court_stage").annotate(arrived_at=Subquery(arrived)).order_by(*QUEUE_KEYS.order()))
     return {

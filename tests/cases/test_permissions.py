@@ -161,3 +161,21 @@ def test_both_sql_shapes_of_visible_cases_give_the_same_cases(roles, perm):
         for ids_first in (None, True, False):
             assert set(visible_cases(user, perm, ids_first=ids_first).values_list("pk", flat=True)) == cases, (
                 user, ids_first)
+
+
+@pytest.mark.django_db
+def test_a_queue_lists_only_what_the_users_organisation_holds(roles):
+    """held_cases narrows visible_cases to the user's organisation: a case the clerk was granted in person but
+    that another centre holds stays visible to the clerk, and stays out of the clerk's intake queue."""
+    from cases.intake.selectors import intake_queue
+    from cases.permissions import held_cases
+
+    home, elsewhere = OrganizationFactory(name="璧山中心"), OrganizationFactory(name="长寿中心")
+    ours, theirs = make_case(organization=home), make_case(organization=elsewhere)
+    clerk = staff(Role.INTAKE_CLERK, home)
+    case_grant_user(case=theirs, user=clerk, perms=("view_case", "change_case"))
+    assert set(visible_cases(clerk, "change_case")) == {ours, theirs}
+    assert list(held_cases(clerk, "change_case")) == [ours]
+    assert list(intake_queue(clerk)) == [ours]
+    admin = staff(Role.SYSADMIN, None)
+    assert set(held_cases(admin)) >= {ours, theirs}

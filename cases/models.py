@@ -537,7 +537,13 @@ class CaseEvent(AppendOnlyMixin, models.Model):
         verbose_name = _("案件动态")
         verbose_name_plural = _("案件动态")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="caseevent_case_time"),
+            # The station queue sorts by each case's latest arrival (cases.tribunal.selectors.station_queue):
+            # one probe per case instead of reading every event of the case.
+            models.Index(fields=["case", "-created_at", "-id"], condition=models.Q(kind="organization_changed"),
+                         name="caseevent_arrival"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"

@@ -31,12 +31,14 @@ def home(request):
     user = request.user
     roles = user.roles
     is_party = not (roles & STAFF_ROLES) and not user.is_superuser
+    open_count, organisations = selectors.open_case_count(user)
     return render(request, "cases/home.html", {
         "roles": sorted(roles, key=lambda r: list(Role).index(r)),
         "is_party": is_party,
         "deadlines": selectors.open_deadlines_for(user),
         "recent_cases": list(selectors.case_list(user)[:5]),
-        "open_count": selectors.case_list(user, open_only=True).count(),
+        "open_count": open_count,
+        "open_count_is_organisations": organisations,
         "open_draft": draft_latest(user) if is_party else None,
         "unread_notices": unread_notice_count(user),
     })

@@ -179,3 +179,19 @@ def test_a_queue_lists_only_what_the_users_organisation_holds(roles):
     assert list(intake_queue(clerk)) == [ours]
     admin = staff(Role.SYSADMIN, None)
     assert set(held_cases(admin)) >= {ours, theirs}
+
+
+@pytest.mark.django_db
+def test_the_home_page_counts_the_organisations_cases_in_progress(client, roles):
+    """Staff see "本机构办理中 N 件": what their organisation holds; a supervisor still counts the district."""
+    home, elsewhere = OrganizationFactory(name="璧山中心"), OrganizationFactory(name="长寿中心")
+    ours, theirs = make_case(organization=home), make_case(organization=elsewhere)
+    make_case(organization=home)
+    clerk = staff(Role.INTAKE_CLERK, home)
+    case_grant_user(case=theirs, user=clerk)
+    client.force_login(clerk)
+    assert "本机构办理中 2 件" in client.get(reverse("home")).content.decode()
+    supervision = OrganizationFactory(name="监督办", kind=Organization.Kind.SUPERVISION, district=ours.district)
+    client.force_login(staff(Role.SUPERVISOR, supervision))
+    body = client.get(reverse("home")).content.decode()
+    assert "本机构办理中" not in body and "办理中" in body

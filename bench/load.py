@@ -49,6 +49,9 @@ PAGES = [
     ("API /api/v1/mediation/queue/", "director", "/api/v1/mediation/queue/", True),
     ("API /api/v1/mediation/my-cases/", "mediator", "/api/v1/mediation/my-cases/", False),
     ("supervisor: statistics dashboard /statistics/", "supervisor", "/statistics/", False),
+    ("intake clerk: home /", "intake", "/", False),
+    ("mediator: home /", "mediator", "/", False),
+    ("officer: home /", "officer", "/", False),
     ("bare-Django floor (25 rows, one query)", "supervisor", "/bench/floor/", False),
 ]
 

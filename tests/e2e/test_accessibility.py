@@ -25,7 +25,16 @@ from cases.services.organizations import organization_create
 from tests.adjudication.conftest import adj_case, applicant_user, drive, office_chain, respondent_user  # noqa: F401
 from tests.e2e.conftest import ARGS, BROWSER_TEST, CHROMIUM, DESKTOP, PHONE, session_cookie
 from tests.factories import OrganizationFactory, complainant, make_case, staff
-from tests.tribunal.conftest import court, failed_to_court, in_mediation, med, new_case, people  # noqa: F401
+from tests.tribunal.conftest import (  # noqa: F401
+    agreement_concluded,
+    confirmation_applied,
+    court,
+    failed_to_court,
+    in_mediation,
+    med,
+    new_case,
+    people,
+)
 
 AXE = Path(settings.BASE_DIR) / ".cache" / "axe" / "package" / "axe.min.js"
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
@@ -210,8 +219,7 @@ def test_mediation_adjudication_and_ruling_pages(browser, live_server, client, c
     from cases.tribunal import services as tribunal
     from mediation import services as med_services
     from mediation.models import MediationSession
-    from tests.tribunal.conftest import PASSWORD, pdf_file
-    from workflows import router
+    from tests.tribunal.conftest import pdf_file
 
     found = {}
     # 速裁: filed, a panel, a technical question with the applicant's evidence attached.
@@ -262,14 +270,7 @@ def test_mediation_adjudication_and_ruling_pages(browser, live_server, client, c
     found.update(_audit_as(browser, live_server, client, court.expert, [reverse("mediation:work", args=[case.pk])]))
 
     # 调解成功, both parties apply for 司法确认, the station accepts it: the judge's ruling form.
-    med_services.agreement_confirm(actor=people.applicant, case=case, password=PASSWORD)
-    med_services.agreement_confirm(actor=people.respondent, case=case, password=PASSWORD)
-    med_services.agreement_sign(actor=court.expert, case=case)
-    med_services.agreement_seal(actor=court.director, case=case)
-    case.refresh_from_db()
-    router.apply_judicial_confirmation(actor=people.applicant, case=case)
-    assert router.apply_judicial_confirmation(actor=people.respondent, case=case) is True
-    case.refresh_from_db()
+    case = confirmation_applied(people, agreement_concluded(court, people, case))
     tribunal.confirmation_accept(actor=court.court_clerk, case=case)
     ruling_url = reverse("workflows:tribunal:case", args=[case.pk])
     rule = reverse("workflows:tribunal:action", args=[case.pk, "rule"])

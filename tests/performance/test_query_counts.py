@@ -20,7 +20,12 @@ from cases.pagination import PAGE_SIZE
 from mediation import services as med_services
 from tests.factories import staff
 from tests.mediation.conftest import _fresh_permission_ids, in_mediation, med, new_case, people  # noqa: F401
-from tests.tribunal.conftest import PASSWORD, court, failed_to_court  # noqa: F401
+from tests.tribunal.conftest import (  # noqa: F401
+    agreement_effective,
+    confirmation_applied,
+    court,
+    failed_to_court,
+)
 from workflows import router
 
 LIST_LIMIT = 8
@@ -105,20 +110,7 @@ def _mediating(court, people, rows):
 
 def _confirming(court, people, rows):
     """司法确认中: the agreement sealed and both parties applied for judicial confirmation."""
-    case = _mediating(court, people, rows)
-    med_services.agreement_save(
-        actor=court.expert, case=case, facts="被申请人制造、销售的电池散热装置落入涉案专利保护范围。",
-        terms="被申请人立即停止制造、销售涉案产品\n被申请人赔偿申请人经济损失人民币五万元",
-        performance="银行转账至申请人账户", performance_due=timezone.localdate() + datetime.timedelta(days=20))
-    med_services.agreement_issue(actor=court.expert, case=case)
-    med_services.agreement_confirm(actor=people.applicant, case=case, password=PASSWORD)
-    med_services.agreement_confirm(actor=people.respondent, case=case, password=PASSWORD)
-    med_services.agreement_sign(actor=court.expert, case=case)
-    med_services.agreement_seal(actor=court.director, case=case)
-    case.refresh_from_db()
-    router.apply_judicial_confirmation(actor=people.applicant, case=case)
-    assert router.apply_judicial_confirmation(actor=people.respondent, case=case) is True
-    case.refresh_from_db()
+    case = confirmation_applied(people, agreement_effective(court, people, _mediating(court, people, rows)))
     assert case.status == CaseStatus.CONFIRMATION_PENDING
     return case
 

@@ -84,11 +84,21 @@ def mediated(med, people):
     med_services.mediation_assign(actor=med.director, case=case, mediator=med.expert)
     med_services.mediation_assignment_accept(actor=med.expert, case=case, conflict=False)
     case.refresh_from_db()
+    return agreement_effective(med, people, case)
+
+
+def agreement_effective(med, people, case):
+    """The mediator drafts and issues the agreement; then ``agreement_concluded``."""
     med_services.agreement_save(
         actor=med.expert, case=case, facts="被申请人制造、销售的电池散热装置落入涉案专利保护范围。",
         terms="被申请人立即停止制造、销售涉案产品\n被申请人赔偿申请人经济损失人民币五万元",
         performance="银行转账至申请人账户", performance_due=timezone.localdate() + datetime.timedelta(days=20))
     med_services.agreement_issue(actor=med.expert, case=case)
+    return agreement_concluded(med, people, case)
+
+
+def agreement_concluded(med, people, case):
+    """Both parties confirm the issued agreement, the mediator signs and the director seals it (调解成功)."""
     med_services.agreement_confirm(actor=people.applicant, case=case, password=PASSWORD)
     med_services.agreement_confirm(actor=people.respondent, case=case, password=PASSWORD)
     med_services.agreement_sign(actor=med.expert, case=case)
@@ -97,9 +107,13 @@ def mediated(med, people):
     return case
 
 
-def confirmation_filed(med, people):
-    case = mediated(med, people)
+def confirmation_applied(people, case):
+    """Both parties apply for 司法确认 of the effective agreement: the case goes to the station."""
     router.apply_judicial_confirmation(actor=people.applicant, case=case)
     assert router.apply_judicial_confirmation(actor=people.respondent, case=case) is True
     case.refresh_from_db()
     return case
+
+
+def confirmation_filed(med, people):
+    return confirmation_applied(people, mediated(med, people))

@@ -307,6 +307,8 @@ class Case(models.Model):
             models.Index(fields=["status", "next_due", "submitted_at", "id"], name="case_status_next_due"),
             models.Index(fields=["district", "tier", "status"], name="case_district_tier"),
             models.Index(fields=["-submitted_at", "-id"], name="case_submitted"),
+            # A staff member's home page: the newest cases their organisation holds (cases.selectors.recent_cases).
+            models.Index(fields=["organization", "-submitted_at", "-id"], name="case_org_submitted"),
             # The statistics refresh reads "cases changed since the last run".
             models.Index(fields=["updated_at"], name="case_updated"),
         ]
@@ -614,7 +616,13 @@ class Deadline(models.Model):
         verbose_name = _("期限")
         verbose_name_plural = _("期限")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["state", "due_date"], name="deadline_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_date"], name="deadline_state_due"),
+            # The home page's "your deadlines": one role's running deadlines, soonest first
+            # (cases.selectors.open_deadlines_for).
+            models.Index(fields=["responsible_role", "due_date", "id"], condition=models.Q(state="running"),
+                         name="deadline_running_role_due"),
+        ]
 
     def __str__(self):
         return f"{self.label} {self.due_date}"

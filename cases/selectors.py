@@ -105,6 +105,14 @@ def case_list(user, *, status="", tier="", q="", open_only=False):
     return qs.order_by(*CASE_LIST_KEYS.order())
 
 
+def recent_cases(user, limit=5) -> list:
+    """The home page's newest cases: for staff, those their organisation holds (read from the organisation's
+    index: a later tier's staff see old cases, and walking the city's newest to find them read 100,000
+    buffers at 1M cases); for parties, supervisors and admins, every case they may see."""
+    qs = held_cases(user).select_related("organization", "industry")
+    return list(qs.order_by(*CASE_LIST_KEYS.order())[:limit])
+
+
 def open_case_count(user) -> tuple[int, bool]:
     """The home page's "in progress" figure, and whether it counts the organisation's cases: for staff, the
     cases their organisation holds now (read from the organisation's index); for parties, supervisors and

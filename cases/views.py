@@ -36,7 +36,7 @@ def home(request):
         "roles": sorted(roles, key=lambda r: list(Role).index(r)),
         "is_party": is_party,
         "deadlines": selectors.open_deadlines_for(user),
-        "recent_cases": list(selectors.case_list(user)[:5]),
+        "recent_cases": selectors.recent_cases(user),
         "open_count": open_count,
         "open_count_is_organisations": organisations,
         "open_draft": draft_latest(user) if is_party else None,

@@ -183,14 +183,17 @@ def test_a_queue_lists_only_what_the_users_organisation_holds(roles):
 
 @pytest.mark.django_db
 def test_the_home_page_counts_the_organisations_cases_in_progress(client, roles):
-    """Staff see "本机构办理中 N 件": what their organisation holds; a supervisor still counts the district."""
+    """Staff see "本机构办理中 N 件" and the newest cases their organisation holds; a supervisor still sees the
+    district's."""
     home, elsewhere = OrganizationFactory(name="璧山中心"), OrganizationFactory(name="长寿中心")
     ours, theirs = make_case(organization=home), make_case(organization=elsewhere)
     make_case(organization=home)
     clerk = staff(Role.INTAKE_CLERK, home)
     case_grant_user(case=theirs, user=clerk)
     client.force_login(clerk)
-    assert "本机构办理中 2 件" in client.get(reverse("home")).content.decode()
+    body = client.get(reverse("home")).content.decode()
+    assert "本机构办理中 2 件" in body
+    assert ours.number in body and theirs.number not in body  # recent cases: the centre's own
     supervision = OrganizationFactory(name="监督办", kind=Organization.Kind.SUPERVISION, district=ours.district)
     client.force_login(staff(Role.SUPERVISOR, supervision))
     body = client.get(reverse("home")).content.decode()

@@ -109,7 +109,7 @@ def idempotent(request, call, *, status_code=status.HTTP_200_OK, location=None, 
     key, fingerprint = sent if sent is not None else (idempotency_key(request), None)
     if key is None:
         body = call()
-        return _fresh(body, status_code, location(body) if location else None)
+        return _fresh(_json(body), status_code, location(body) if location else None)
     fingerprint = fingerprint or request_fingerprint(request)
     user = request.user
     records = IdempotencyRecord.objects.filter(user=user, key=key)
@@ -121,7 +121,7 @@ def idempotent(request, call, *, status_code=status.HTTP_200_OK, location=None, 
             if (record := records.first()) is not None:
                 return _replay(record, request, fingerprint)
             body = call()
-            text = json.dumps(body, ensure_ascii=False, default=str)
+            text = _json(body)
             where = (location(body) if location else "") or ""
             IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint, status_code=status_code,
                                              body=text, location=where)
@@ -131,11 +131,17 @@ def idempotent(request, call, *, status_code=status.HTTP_200_OK, location=None, 
         if record is None:
             raise
         return _replay(record, request, fingerprint)
-    return _fresh(body, status_code, where)
+    return _fresh(text, status_code, where)
 
 
-def _fresh(body, status_code, location) -> Response:
-    response = Response(json.loads(json.dumps(body, ensure_ascii=False, default=str)), status=status_code)
+def _json(body) -> str:
+    """The answer as the JSON text a replay sends back (dates and decimals as strings)."""
+    return json.dumps(body, ensure_ascii=False, default=str)
+
+
+def _fresh(text, status_code, location) -> Response:
+    """A first answer, from the same JSON text that is stored for its replays (serialised once)."""
+    response = Response(json.loads(text), status=status_code)
     if location:
         response["Location"] = location
     return response

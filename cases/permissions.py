@@ -36,7 +36,9 @@ PARTY_ORDER = CaseWhen(
 _MEMO = "_case_access_memo"
 
 
-def _perm_id(codename: str) -> int:
+def case_perm_id(codename: str) -> int:
+    """The id of the ``cases`` permission ``codename``, read once per process (cleared after migrate and a test
+    flush): the visibility filter and the grants write guardian's rows by id."""
     if codename not in _perm_ids:
         _perm_ids[codename] = Permission.objects.get(content_type__app_label="cases", codename=codename).pk
     return _perm_ids[codename]
@@ -62,7 +64,7 @@ def visible_cases(user, perm: str = "view_case", *, ids_first: bool | None = Non
         if org is None:
             return Case.objects.none()
         return Case.objects.all() if org.district_id is None else Case.objects.filter(district_id=org.district_id)
-    pid = _perm_id(perm)
+    pid = case_perm_id(perm)
     own = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=pid)
     via_org = CaseGroupObjectPermission.objects.filter(group_id__in=list(user.group_ids), permission_id=pid)
     if ids_first or (ids_first is None and user.organization_id is None):

@@ -8,7 +8,7 @@ from django.db import transaction
 from guardian.shortcuts import remove_perm
 
 from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission, Role
-from cases.permissions import _perm_id
+from cases.permissions import case_perm_id
 from cases.services.events import event_record, events_record
 
 CASE_PERMS = ("view_case", "change_case")
@@ -24,7 +24,7 @@ CASE_PERMS = ("view_case", "change_case")
 def case_grant_organization(*, case, organization, actor=None, perms=CASE_PERMS):
     """Let every member of ``organization`` see (and work on) ``case``."""
     CaseGroupObjectPermission.objects.bulk_create(
-        [CaseGroupObjectPermission(group_id=organization.members_group_id, permission_id=_perm_id(perm),
+        [CaseGroupObjectPermission(group_id=organization.members_group_id, permission_id=case_perm_id(perm),
                                    content_object=case) for perm in perms],
         ignore_conflicts=True,
     )
@@ -40,7 +40,7 @@ def case_grant_users(*, case, users, actor=None, perms=("view_case",)):
     users = list(users)
     if not users:
         return
-    rows = {(user.pk, perm): CaseUserObjectPermission(user=user, permission_id=_perm_id(perm), content_object=case)
+    rows = {(user.pk, perm): CaseUserObjectPermission(user=user, permission_id=case_perm_id(perm), content_object=case)
             for user in users for perm in perms}
     CaseUserObjectPermission.objects.bulk_create(rows.values(), ignore_conflicts=True)
     events_record(case=case, actor=actor, kind="access_granted",
